@@ -1,0 +1,197 @@
+//! The crate's error type: every failure names what was wrong.
+
+use core::fmt;
+
+/// A result with the crate's [`Error`].
+pub type Result<T> = core::result::Result<T, Error>;
+
+/// The allowed range of a parameter, for error messages.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Range {
+    /// Lower bound.
+    pub min: f64,
+    /// Whether `min` itself is allowed.
+    pub min_inclusive: bool,
+    /// Upper bound.
+    pub max: f64,
+    /// Whether `max` itself is allowed.
+    pub max_inclusive: bool,
+}
+
+impl Range {
+    /// `[min, max]`.
+    pub const fn closed(min: f64, max: f64) -> Self {
+        Range {
+            min,
+            min_inclusive: true,
+            max,
+            max_inclusive: true,
+        }
+    }
+    /// `(min, max)`.
+    pub const fn open(min: f64, max: f64) -> Self {
+        Range {
+            min,
+            min_inclusive: false,
+            max,
+            max_inclusive: false,
+        }
+    }
+    /// `(min, max]`.
+    pub const fn open_closed(min: f64, max: f64) -> Self {
+        Range {
+            min,
+            min_inclusive: false,
+            max,
+            max_inclusive: true,
+        }
+    }
+    /// `[min, max)`.
+    pub const fn closed_open(min: f64, max: f64) -> Self {
+        Range {
+            min,
+            min_inclusive: true,
+            max,
+            max_inclusive: false,
+        }
+    }
+    /// Whether `v` lies in the range (NaN never does).
+    pub fn contains(&self, v: f64) -> bool {
+        let lo = if self.min_inclusive {
+            v >= self.min
+        } else {
+            v > self.min
+        };
+        let hi = if self.max_inclusive {
+            v <= self.max
+        } else {
+            v < self.max
+        };
+        lo && hi
+    }
+}
+
+impl fmt::Display for Range {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let l = if self.min_inclusive { '[' } else { '(' };
+        let r = if self.max_inclusive { ']' } else { ')' };
+        write!(f, "{l}{}, {}{r}", self.min, self.max)
+    }
+}
+
+/// Everything that can go wrong in mixmaster.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Error {
+    /// A parameter is outside its allowed range (or not finite).
+    Parameter {
+        /// The parameter's name, as in the setter and in [`crate::ParamInfo`].
+        name: &'static str,
+        /// The value that was refused.
+        value: f64,
+        /// What is allowed.
+        range: Range,
+        /// Extra context, such as "must be below Nyquist (24000 Hz)"; may be empty.
+        note: &'static str,
+    },
+    /// A parameter name or index that the processor does not have.
+    UnknownParameter {
+        /// The processor's name.
+        processor: &'static str,
+    },
+    /// A processor was used before [`crate::Processor::prepare`].
+    NotPrepared,
+    /// The block has a different number of channels than the processor was prepared for.
+    ChannelCount {
+        /// Channels the processor expects.
+        expected: usize,
+        /// Channels in the block.
+        got: usize,
+    },
+    /// The processor does not support this channel count at all.
+    UnsupportedChannels {
+        /// The processor's name.
+        processor: &'static str,
+        /// Channels requested.
+        channels: usize,
+        /// What it supports, in words.
+        supported: &'static str,
+    },
+    /// The channels of one block have different lengths.
+    ChannelLengths {
+        /// Length of the first channel.
+        first: usize,
+        /// Index of the channel that differs.
+        channel: usize,
+        /// Its length.
+        len: usize,
+    },
+    /// An interleaved or planar buffer whose length is not a multiple of the channel count.
+    BufferShape {
+        /// Samples in the buffer.
+        len: usize,
+        /// The channel count it should divide into.
+        channels: usize,
+    },
+    /// The input is empty where content is needed.
+    Empty {
+        /// What was empty.
+        what: &'static str,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Parameter {
+                name,
+                value,
+                range,
+                note,
+            } => {
+                write!(
+                    f,
+                    "parameter `{name}` = {value} is out of range: allowed {range}"
+                )?;
+                if !note.is_empty() {
+                    write!(f, " ({note})")?;
+                }
+                Ok(())
+            }
+            Error::UnknownParameter { processor } => write!(f, "{processor} has no such parameter"),
+            Error::NotPrepared => write!(f, "processor used before prepare()"),
+            Error::ChannelCount { expected, got } => {
+                write!(
+                    f,
+                    "block has {got} channels, processor was prepared for {expected}"
+                )
+            }
+            Error::UnsupportedChannels {
+                processor,
+                channels,
+                supported,
+            } => {
+                write!(
+                    f,
+                    "{processor} does not support {channels} channels (supports {supported})"
+                )
+            }
+            Error::ChannelLengths {
+                first,
+                channel,
+                len,
+            } => write!(
+                f,
+                "channel {channel} has {len} frames but channel 0 has {first}: all channels of a block must have the same length"
+            ),
+            Error::BufferShape { len, channels } => write!(
+                f,
+                "buffer of {len} samples is not a whole number of frames of {channels} channels"
+            ),
+            Error::Empty { what } => write!(f, "{what} is empty"),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for Error {}

@@ -1,0 +1,1 @@
+//! Mastering processors (loudness meter, true-peak limiter, ...).

@@ -1,0 +1,145 @@
+//! Math functions that work with and without `std`.
+//!
+//! On stable Rust, `core` has no `sin`, `exp`, `powf` and friends: with feature `std` these
+//! forward to the inherent `f64` methods, otherwise to `libm`. Everything else in the crate calls
+//! these, never `f64::sin` directly, so the `no_std` build stays honest.
+
+macro_rules! unary {
+    ($($(#[$m:meta])* $name:ident => $libm:ident;)*) => {$(
+        $(#[$m])*
+        #[inline]
+        pub fn $name(x: f64) -> f64 {
+            #[cfg(feature = "std")]
+            { x.$name() }
+            #[cfg(not(feature = "std"))]
+            { libm::$libm(x) }
+        }
+    )*};
+}
+
+unary! {
+    /// Sine.
+    sin => sin;
+    /// Cosine.
+    cos => cos;
+    /// Tangent.
+    tan => tan;
+    /// Arc tangent.
+    atan => atan;
+    /// Square root.
+    sqrt => sqrt;
+    /// e to the power x.
+    exp => exp;
+    /// Natural logarithm.
+    ln => log;
+    /// Base-10 logarithm.
+    log10 => log10;
+    /// Base-2 logarithm.
+    log2 => log2;
+    /// Largest integer not above x.
+    floor => floor;
+    /// Smallest integer not below x.
+    ceil => ceil;
+    /// Nearest integer, halves away from zero.
+    round => round;
+    /// Hyperbolic tangent.
+    tanh => tanh;
+    /// Hyperbolic sine.
+    sinh => sinh;
+}
+
+/// `x` to the power `y`.
+#[inline]
+pub fn powf(x: f64, y: f64) -> f64 {
+    #[cfg(feature = "std")]
+    {
+        x.powf(y)
+    }
+    #[cfg(not(feature = "std"))]
+    {
+        libm::pow(x, y)
+    }
+}
+
+/// Two-argument arc tangent of `y / x`.
+#[inline]
+pub fn atan2(y: f64, x: f64) -> f64 {
+    #[cfg(feature = "std")]
+    {
+        y.atan2(x)
+    }
+    #[cfg(not(feature = "std"))]
+    {
+        libm::atan2(y, x)
+    }
+}
+
+/// Absolute value (in `core`, but kept here so call sites read alike).
+#[inline]
+pub fn abs(x: f64) -> f64 {
+    x.abs()
+}
+
+/// Fast base-2 logarithm of a positive `f32`, abs error below 1e-6 (far below 0.001 dB).
+///
+/// Used on the audio path of the dynamics processors, where a level in dB is needed per sample.
+/// Callers floor their input away from zero and subnormals first.
+#[inline]
+pub fn fast_log2(x: f32) -> f32 {
+    let bits = x.to_bits();
+    let mut e = ((bits >> 23) & 0xff) as i32 - 127;
+    // Mantissa in [1, 2), then folded into [sqrt(1/2), sqrt(2)).
+    let mut m = f32::from_bits((bits & 0x007f_ffff) | 0x3f80_0000);
+    if m > core::f32::consts::SQRT_2 {
+        m *= 0.5;
+        e += 1;
+    }
+    // ln(m) = 2 atanh(s), s = (m - 1) / (m + 1), |s| < 0.172: the series to s^7 is exact to 2e-8.
+    let s = (m - 1.0) / (m + 1.0);
+    let s2 = s * s;
+    let ln_m = 2.0 * s * (1.0 + s2 * (1.0 / 3.0 + s2 * (1.0 / 5.0 + s2 * (1.0 / 7.0))));
+    e as f32 + ln_m * core::f32::consts::LOG2_E
+}
+
+/// Fast 2 to the power `x`, clamped to [-126, 126], relative error below 1e-6.
+#[inline]
+pub fn fast_exp2(x: f32) -> f32 {
+    let x = x.clamp(-126.0, 126.0);
+    // Round to the nearest integer so the fraction lies in [-0.5, 0.5].
+    // x + 128.5 is positive, so truncation is floor.
+    let xi = ((x + 128.5) as i32 - 128) as f32;
+    let f = (x - xi) * core::f32::consts::LN_2;
+    // Taylor series of e^f, |f| <= 0.347: to f^6 the error is below 2e-7.
+    let p = 1.0
+        + f * (1.0
+            + f * (0.5
+                + f * (1.0 / 6.0 + f * (1.0 / 24.0 + f * (1.0 / 120.0 + f * (1.0 / 720.0))))));
+    let bits = ((xi as i32 + 127) as u32) << 23;
+    f32::from_bits(bits) * p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_log2_matches_log2() {
+        let mut x = 1e-6f32;
+        while x < 1e6 {
+            let err = (fast_log2(x) - log2(x as f64) as f32).abs();
+            assert!(err < 2e-6, "x={x} err={err}");
+            x *= 1.013;
+        }
+    }
+
+    #[test]
+    fn fast_exp2_matches_exp2() {
+        let mut x = -100.0f32;
+        while x < 100.0 {
+            let exact = powf(2.0, x as f64);
+            let rel = ((fast_exp2(x) as f64 - exact) / exact).abs();
+            assert!(rel < 2e-6, "x={x} rel={rel}");
+            x += 0.0137;
+        }
+    }
+}

@@ -1,0 +1,505 @@
+//! [`Compressor`]: a feed-forward compressor with soft knee, peak or RMS detection, stereo link,
+//! an external sidechain (key) input with a high-pass, makeup gain, wet/dry mix and a
+//! gain-reduction read-out.
+//!
+//! Signal flow per frame (after Giannoulis, Massberg and Reiss, "Digital Dynamic Range
+//! Compressor Design", JAES 2012, the smooth decoupled log-domain design):
+//!
+//! 1. detector input: the block itself or the key, through the optional sidechain high-pass;
+//! 2. level `x` in dB: instantaneous peak `|s|`, or RMS over a one-pole window;
+//!    linked channels use the largest peak or the mean power;
+//! 3. static curve with a knee of width `W` around threshold `T`:
+//!    `y = x` below the knee, `y = T + (x − T)/R` above it, and in the knee
+//!    `y = x + (1/R − 1)(x − T + W/2)² / (2W)`;
+//! 4. gain reduction `x − y` smoothed in dB with separate attack and release one-poles
+//!    (time constant τ: the reduction reaches 63 % of a step in τ);
+//! 5. gain `makeup − reduction`, mixed with the dry signal per sample.
+//!
+//! The per-sample dB conversions use [`crate::db::fast_gain_to_db`] and
+//! [`crate::db::fast_db_to_gain`] (error below 0.001 dB).
+
+use alloc::vec;
+use alloc::vec::Vec;
+
+use super::biquad::{Coeffs, FilterKind, cookbook};
+use super::filter::SectionState;
+use crate::db;
+use crate::denormal::{self, FlushGuard};
+use crate::error::{Error, Range, Result};
+use crate::math;
+use crate::param::ParamInfo;
+use crate::processor::{MAX_CHANNELS, ProcessSpec, Processor};
+use crate::smooth::{DEFAULT_GAIN_RAMP_S, Smoothed};
+use crate::validate;
+
+/// How the detector measures level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Detector {
+    /// Instantaneous absolute value.
+    #[default]
+    Peak,
+    /// Root mean square over a one-pole window (`rms_window_ms`).
+    Rms,
+}
+
+const PARAMS: &[ParamInfo] = &[
+    ParamInfo::new("threshold_db", -80.0, 0.0, -18.0, "dB"),
+    ParamInfo::new("ratio", 1.0, 100.0, 4.0, ":1"),
+    ParamInfo::new("knee_db", 0.0, 24.0, 6.0, "dB"),
+    ParamInfo::new("attack_ms", 0.01, 500.0, 10.0, "ms"),
+    ParamInfo::new("release_ms", 1.0, 5000.0, 100.0, "ms"),
+    ParamInfo::new("makeup_db", -24.0, 48.0, 0.0, "dB"),
+    ParamInfo::new("mix", 0.0, 1.0, 1.0, ""),
+    ParamInfo::new("sidechain_hpf_hz", 0.0, 2000.0, 0.0, "Hz"),
+    ParamInfo::new("rms_window_ms", 0.1, 1000.0, 10.0, "ms"),
+];
+
+/// The static curve: output level for input level `x` (dB).
+#[inline]
+pub fn static_curve(x: f32, threshold: f32, ratio: f32, knee: f32) -> f32 {
+    let over = x - threshold;
+    if 2.0 * over < -knee {
+        x
+    } else if knee > 0.0 && 2.0 * over.abs() <= knee {
+        let t = over + knee * 0.5;
+        x + (1.0 / ratio - 1.0) * t * t / (2.0 * knee)
+    } else {
+        threshold + over / ratio
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Coefs {
+    threshold: f32,
+    ratio: f32,
+    knee: f32,
+    /// Linear level below which the curve does nothing (knee start).
+    quiet_lin: f32,
+    attack: f32,
+    release: f32,
+    rms: f32,
+}
+
+/// A feed-forward compressor for any number of channels.
+#[derive(Debug, Clone)]
+pub struct Compressor {
+    threshold_db: f64,
+    ratio: f64,
+    knee_db: f64,
+    attack_ms: f64,
+    release_ms: f64,
+    makeup_db: f64,
+    mix: f64,
+    sidechain_hpf_hz: f64,
+    rms_window_ms: f64,
+    detector: Detector,
+    linked: bool,
+    c: Coefs,
+    makeup: Smoothed,
+    mix_s: Smoothed,
+    hpf: Coeffs,
+    hpf_state: Vec<SectionState>,
+    /// Smoothed gain reduction in dB (positive) per detector (1 when linked).
+    reduction: Vec<f32>,
+    /// RMS mean-square state per detector.
+    power: Vec<f32>,
+    /// Detector signal scratch, `max_block_frames` per channel.
+    key_scratch: Vec<f32>,
+    /// Gain per frame (and per channel when unlinked).
+    gain_scratch: Vec<f32>,
+    max_reduction_block: f32,
+    spec: Option<ProcessSpec>,
+}
+
+impl Default for Compressor {
+    fn default() -> Self {
+        Compressor::new()
+    }
+}
+
+impl Compressor {
+    /// Threshold −18 dB, ratio 4, knee 6 dB, attack 10 ms, release 100 ms, peak, linked.
+    pub fn new() -> Self {
+        Compressor {
+            threshold_db: -18.0,
+            ratio: 4.0,
+            knee_db: 6.0,
+            attack_ms: 10.0,
+            release_ms: 100.0,
+            makeup_db: 0.0,
+            mix: 1.0,
+            sidechain_hpf_hz: 0.0,
+            rms_window_ms: 10.0,
+            detector: Detector::Peak,
+            linked: true,
+            c: Coefs {
+                threshold: -18.0,
+                ratio: 4.0,
+                knee: 6.0,
+                quiet_lin: 0.0,
+                attack: 0.0,
+                release: 0.0,
+                rms: 0.0,
+            },
+            makeup: Smoothed::new(1.0),
+            mix_s: Smoothed::new(1.0),
+            hpf: Coeffs::IDENTITY,
+            hpf_state: Vec::new(),
+            reduction: Vec::new(),
+            power: Vec::new(),
+            key_scratch: Vec::new(),
+            gain_scratch: Vec::new(),
+            max_reduction_block: 0.0,
+            spec: None,
+        }
+    }
+
+    /// Threshold in dBFS, [−80, 0].
+    pub fn set_threshold_db(&mut self, v: f64) -> Result<()> {
+        self.threshold_db = validate::in_range("threshold_db", v, Range::closed(-80.0, 0.0))?;
+        self.update();
+        Ok(())
+    }
+    /// Ratio, [1, 100] (1 is no compression; 100 is a limiter in all but name).
+    pub fn set_ratio(&mut self, v: f64) -> Result<()> {
+        self.ratio = validate::in_range_note(
+            "ratio",
+            v,
+            Range::closed(1.0, 100.0),
+            "a ratio below 1 would expand",
+        )?;
+        self.update();
+        Ok(())
+    }
+    /// Knee width in dB, [0, 24] (0 is a hard knee).
+    pub fn set_knee_db(&mut self, v: f64) -> Result<()> {
+        self.knee_db = validate::in_range("knee_db", v, Range::closed(0.0, 24.0))?;
+        self.update();
+        Ok(())
+    }
+    /// Attack time constant in ms, [0.01, 500].
+    pub fn set_attack_ms(&mut self, v: f64) -> Result<()> {
+        self.attack_ms = validate::in_range("attack_ms", v, Range::closed(0.01, 500.0))?;
+        self.update();
+        Ok(())
+    }
+    /// Release time constant in ms, [1, 5000].
+    pub fn set_release_ms(&mut self, v: f64) -> Result<()> {
+        self.release_ms = validate::in_range("release_ms", v, Range::closed(1.0, 5000.0))?;
+        self.update();
+        Ok(())
+    }
+    /// Makeup gain in dB, [−24, 48] (smoothed).
+    pub fn set_makeup_db(&mut self, v: f64) -> Result<()> {
+        self.makeup_db = validate::in_range("makeup_db", v, Range::closed(-24.0, 48.0))?;
+        self.update();
+        Ok(())
+    }
+    /// Wet/dry mix, [0, 1]: 1 is fully compressed, values between give parallel compression.
+    pub fn set_mix(&mut self, v: f64) -> Result<()> {
+        self.mix = validate::unit("mix", v)?;
+        self.update();
+        Ok(())
+    }
+    /// Sidechain high-pass cutoff in Hz, 0 (off) or [10, 2000].
+    pub fn set_sidechain_hpf_hz(&mut self, v: f64) -> Result<()> {
+        if v != 0.0 {
+            validate::in_range_note(
+                "sidechain_hpf_hz",
+                v,
+                Range::closed(10.0, 2000.0),
+                "0 turns it off",
+            )?;
+        }
+        self.sidechain_hpf_hz = v;
+        self.update();
+        Ok(())
+    }
+    /// RMS window in ms, [0.1, 1000].
+    pub fn set_rms_window_ms(&mut self, v: f64) -> Result<()> {
+        self.rms_window_ms = validate::in_range("rms_window_ms", v, Range::closed(0.1, 1000.0))?;
+        self.update();
+        Ok(())
+    }
+    /// Peak or RMS detection.
+    pub fn set_detector(&mut self, d: Detector) {
+        self.detector = d;
+    }
+    /// Stereo (all-channel) link: one gain for all channels from the loudest. Changing it after
+    /// `prepare` takes effect at the next `prepare`.
+    pub fn set_linked(&mut self, linked: bool) {
+        self.linked = linked;
+    }
+
+    /// The current gain reduction in dB (positive; the largest over channels when unlinked).
+    pub fn gain_reduction_db(&self) -> f64 {
+        self.reduction.iter().fold(0.0f32, |a, &b| a.max(b)) as f64
+    }
+
+    /// The largest gain reduction during the last block, in dB (for meters).
+    pub fn max_gain_reduction_db(&self) -> f64 {
+        self.max_reduction_block as f64
+    }
+
+    fn one_pole(ms: f64, fs: f64) -> f32 {
+        math::exp(-1.0 / (ms * 0.001 * fs)) as f32
+    }
+
+    fn update(&mut self) {
+        let fs = self.spec.map_or(48_000.0, |s| s.sample_rate);
+        let knee = self.knee_db as f32;
+        self.c = Coefs {
+            threshold: self.threshold_db as f32,
+            ratio: self.ratio as f32,
+            knee,
+            quiet_lin: db::db_to_gain(self.threshold_db - self.knee_db * 0.5 - 0.01) as f32,
+            attack: Self::one_pole(self.attack_ms, fs),
+            release: Self::one_pole(self.release_ms, fs),
+            rms: Self::one_pole(self.rms_window_ms, fs),
+        };
+        if self.sidechain_hpf_hz > 0.0 && self.sidechain_hpf_hz < fs * 0.45 {
+            self.hpf = cookbook(
+                FilterKind::HighPass,
+                fs,
+                self.sidechain_hpf_hz,
+                core::f64::consts::FRAC_1_SQRT_2,
+                0.0,
+            );
+        } else {
+            self.hpf = Coeffs::IDENTITY;
+        }
+        let (mk, mx) = (db::db_to_gain(self.makeup_db), self.mix);
+        if self.spec.is_some() {
+            self.makeup.set_target(mk);
+            self.mix_s.set_target(mx);
+        } else {
+            self.makeup.set_immediate(mk);
+            self.mix_s.set_immediate(mx);
+        }
+    }
+
+    fn detectors(&self) -> usize {
+        let c = self.spec.map_or(1, |s| s.channels);
+        if self.linked { 1 } else { c }
+    }
+
+    /// Processes `block` with its level measured from `key` instead of from itself (external
+    /// sidechain, "ducking"). `key` has one channel (used for all) or as many as the block; its
+    /// frames past the block's are ignored, missing frames count as silence.
+    pub fn process_with_sidechain(&mut self, block: &mut [&mut [f32]], key: &[&[f32]]) {
+        let Some(spec) = self.spec else { return };
+        if block.len() != spec.channels || key.is_empty() {
+            return;
+        }
+        let frames = block.iter().map(|c| c.len()).min().unwrap_or(0);
+        let mut pos = 0;
+        while pos < frames {
+            let n = (frames - pos).min(spec.max_block_frames);
+            self.load_key(KeySource::External(key), pos, n);
+            let mut parts: [&mut [f32]; MAX_CHANNELS] = Default::default();
+            for (d, ch) in parts.iter_mut().zip(block.iter_mut()) {
+                *d = &mut ch[pos..pos + n];
+            }
+            self.run(&mut parts[..spec.channels], n);
+            pos += n;
+        }
+    }
+
+    /// Copies the detector signal into `key_scratch` (through the high-pass), `n` frames per
+    /// channel, channel-major with stride `max_block_frames`.
+    fn load_key(&mut self, src: KeySource<'_, '_>, offset: usize, n: usize) {
+        let Some(spec) = self.spec else { return };
+        let m = spec.max_block_frames;
+        for ch in 0..spec.channels {
+            let dst = &mut self.key_scratch[ch * m..ch * m + n];
+            match src {
+                KeySource::Block(b) => dst.copy_from_slice(&b[ch][..n]),
+                KeySource::External(k) => {
+                    let kc = k[if k.len() == spec.channels { ch } else { 0 }];
+                    let avail = kc.len().saturating_sub(offset).min(n);
+                    dst[..avail].copy_from_slice(&kc[offset..offset + avail]);
+                    dst[avail..].fill(0.0);
+                }
+            }
+            for v in dst.iter_mut() {
+                if !v.is_finite() {
+                    *v = 0.0;
+                }
+            }
+            if self.hpf != Coeffs::IDENTITY {
+                let st = &mut self.hpf_state[ch];
+                for v in dst.iter_mut() {
+                    *v = st.step(&self.hpf, *v as f64) as f32;
+                }
+            }
+        }
+    }
+
+    /// Detector, curve and gain over `n` frames of `key_scratch`, applied to `block`.
+    fn run(&mut self, block: &mut [&mut [f32]], n: usize) {
+        let _ftz = FlushGuard::new();
+        let Some(spec) = self.spec else { return };
+        let m = spec.max_block_frames;
+        let channels = spec.channels;
+        let c = self.c;
+        let det = self.detectors();
+        let mut max_red = 0.0f32;
+        for d in 0..det {
+            let gains = &mut self.gain_scratch[d * m..d * m + n];
+            let mut red = self.reduction[d];
+            let mut pw = self.power[d];
+            let chans = if det == 1 { 0..channels } else { d..d + 1 };
+            for (i, g) in gains.iter_mut().enumerate() {
+                // Level of this frame.
+                let level_sq = match self.detector {
+                    Detector::Peak => {
+                        let mut pk = 0.0f32;
+                        for ch in chans.clone() {
+                            pk = pk.max(self.key_scratch[ch * m + i].abs());
+                        }
+                        pk * pk
+                    }
+                    Detector::Rms => {
+                        let mut p = 0.0f32;
+                        for ch in chans.clone() {
+                            let s = self.key_scratch[ch * m + i];
+                            p += s * s;
+                        }
+                        p /= chans.len() as f32;
+                        pw = c.rms * pw + (1.0 - c.rms) * p;
+                        pw
+                    }
+                };
+                let target = if level_sq <= c.quiet_lin * c.quiet_lin {
+                    0.0
+                } else {
+                    let x = 0.5 * db::fast_gain_to_db(level_sq);
+                    x - static_curve(x, c.threshold, c.ratio, c.knee)
+                };
+                let coef = if target > red { c.attack } else { c.release };
+                red = target + coef * (red - target);
+                *g = red;
+                max_red = max_red.max(red);
+            }
+            self.reduction[d] = denormal::flush_f32(red);
+            self.power[d] = denormal::flush_f32(pw);
+        }
+        self.max_reduction_block = max_red;
+        // Apply: out = x * (1 - mix + mix * makeup * 10^(-red/20)).
+        let smoothing = self.makeup.is_smoothing() || self.mix_s.is_smoothing();
+        for d in 0..det {
+            let (mut mk, mut mx) = (self.makeup, self.mix_s);
+            let gains = &mut self.gain_scratch[d * m..d * m + n];
+            for g in gains.iter_mut() {
+                let (makeup, mix) = if smoothing {
+                    (mk.tick() as f32, mx.tick() as f32)
+                } else {
+                    (mk.value() as f32, mx.value() as f32)
+                };
+                let wet = if *g > 0.0 {
+                    makeup * db::fast_db_to_gain(-*g)
+                } else {
+                    makeup
+                };
+                *g = 1.0 - mix + mix * wet;
+            }
+            if d + 1 == det {
+                self.makeup = mk;
+                self.mix_s = mx;
+            }
+        }
+        for (ch, x) in block.iter_mut().enumerate() {
+            let d = if det == 1 { 0 } else { ch };
+            let gains = &self.gain_scratch[d * m..d * m + n];
+            for (v, g) in x[..n].iter_mut().zip(gains) {
+                *v *= *g;
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum KeySource<'a, 'b> {
+    Block(&'a [&'b mut [f32]]),
+    External(&'a [&'a [f32]]),
+}
+
+impl Processor for Compressor {
+    fn name(&self) -> &'static str {
+        "compressor"
+    }
+
+    fn prepare(&mut self, spec: ProcessSpec) -> Result<()> {
+        spec.validate()?;
+        self.spec = Some(spec);
+        let det = self.detectors();
+        self.hpf_state = vec![SectionState::default(); spec.channels];
+        self.reduction = vec![0.0; det];
+        self.power = vec![0.0; det];
+        self.key_scratch = vec![0.0; spec.max_block_frames * spec.channels];
+        self.gain_scratch = vec![0.0; spec.max_block_frames * det];
+        self.makeup.set_ramp(DEFAULT_GAIN_RAMP_S, spec.sample_rate);
+        self.mix_s.set_ramp(DEFAULT_GAIN_RAMP_S, spec.sample_rate);
+        self.update();
+        self.reset();
+        Ok(())
+    }
+
+    fn spec(&self) -> Option<ProcessSpec> {
+        self.spec
+    }
+
+    fn process_block(&mut self, block: &mut [&mut [f32]]) {
+        let n = block.first().map_or(0, |c| c.len());
+        self.load_key(KeySource::Block(block), 0, n);
+        self.run(block, n);
+        for s in &mut self.hpf_state {
+            s.sanitize();
+        }
+    }
+
+    fn reset(&mut self) {
+        self.reduction.fill(0.0);
+        self.power.fill(0.0);
+        self.hpf_state.fill(SectionState::default());
+        self.makeup.finish();
+        self.mix_s.finish();
+        self.max_reduction_block = 0.0;
+    }
+
+    fn params(&self) -> &'static [ParamInfo] {
+        PARAMS
+    }
+
+    fn set_param(&mut self, index: usize, value: f64) -> Result<()> {
+        match index {
+            0 => self.set_threshold_db(value),
+            1 => self.set_ratio(value),
+            2 => self.set_knee_db(value),
+            3 => self.set_attack_ms(value),
+            4 => self.set_release_ms(value),
+            5 => self.set_makeup_db(value),
+            6 => self.set_mix(value),
+            7 => self.set_sidechain_hpf_hz(value),
+            8 => self.set_rms_window_ms(value),
+            _ => Err(Error::UnknownParameter {
+                processor: self.name(),
+            }),
+        }
+    }
+
+    fn param(&self, index: usize) -> Option<f64> {
+        Some(match index {
+            0 => self.threshold_db,
+            1 => self.ratio,
+            2 => self.knee_db,
+            3 => self.attack_ms,
+            4 => self.release_ms,
+            5 => self.makeup_db,
+            6 => self.mix,
+            7 => self.sidechain_hpf_hz,
+            8 => self.rms_window_ms,
+            _ => return None,
+        })
+    }
+}

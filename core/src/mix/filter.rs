@@ -1,0 +1,372 @@
+//! [`Filter`]: runs a biquad or a cascade of them (see [`super::biquad`] for the designs).
+//!
+//! Structure: direct form I in `f64` (input and output `f32`). Direct form I keeps no internal
+//! state that depends on the coefficients, so coefficients can move under it without the
+//! transients a transposed form shows, and `f64` keeps low cutoffs at high sample rates clean.
+//! Two channels are run in one loop so their recursions overlap in the CPU.
+//!
+//! Parameter changes ramp (frequency on a log scale, Q on a log scale, gain in dB) and the
+//! coefficients are recomputed every [`COEFF_UPDATE_FRAMES`] frames while they move, on a grid
+//! counted from `prepare`, so the output is the same whatever the block size.
+
+use alloc::vec;
+use alloc::vec::Vec;
+
+use super::biquad::{self, Coeffs, Design, FilterKind, MAX_SECTIONS};
+use crate::denormal::{self, FlushGuard};
+use crate::error::{Error, Range, Result};
+use crate::math;
+use crate::param::ParamInfo;
+use crate::processor::{ProcessSpec, Processor};
+use crate::smooth::{COEFF_UPDATE_FRAMES, DEFAULT_FILTER_RAMP_S, Smoothed};
+use crate::validate;
+
+/// Direct-form-I memory of one section on one channel (also used by processors that embed a
+/// filter, such as the compressor's sidechain high-pass).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct SectionState {
+    x1: f64,
+    x2: f64,
+    y1: f64,
+    y2: f64,
+}
+
+impl SectionState {
+    /// Runs one sample through `c`.
+    #[inline(always)]
+    pub fn step(&mut self, c: &Coeffs, x: f64) -> f64 {
+        df1_step(c, self, x)
+    }
+
+    /// Zeroes tiny or non-finite memory (denormals, and NaN that must not stick).
+    pub fn sanitize(&mut self) {
+        self.x1 = denormal::flush(self.x1);
+        self.x2 = denormal::flush(self.x2);
+        self.y1 = denormal::flush(self.y1);
+        self.y2 = denormal::flush(self.y2);
+    }
+}
+
+#[inline(always)]
+fn df1_step(c: &Coeffs, s: &mut SectionState, x: f64) -> f64 {
+    let y = c.b0 * x + c.b1 * s.x1 + c.b2 * s.x2 - c.a2 * s.y2 - c.a1 * s.y1;
+    s.x2 = s.x1;
+    s.x1 = x;
+    s.y2 = s.y1;
+    s.y1 = y;
+    y
+}
+
+fn run_one(c: &Coeffs, s: &mut SectionState, x: &mut [f32]) {
+    let mut st = *s;
+    for v in x.iter_mut() {
+        *v = df1_step(c, &mut st, *v as f64) as f32;
+    }
+    *s = st;
+}
+
+fn run_two(
+    c: &Coeffs,
+    s0: &mut SectionState,
+    s1: &mut SectionState,
+    x0: &mut [f32],
+    x1: &mut [f32],
+) {
+    let (mut a, mut b) = (*s0, *s1);
+    for (u, v) in x0.iter_mut().zip(x1.iter_mut()) {
+        *u = df1_step(c, &mut a, *u as f64) as f32;
+        *v = df1_step(c, &mut b, *v as f64) as f32;
+    }
+    *s0 = a;
+    *s1 = b;
+}
+
+/// Runs `sections` over the frames `range` of every channel, with per-channel `state`.
+pub(crate) fn run_sections(
+    sections: &[Coeffs],
+    state: &mut [[SectionState; MAX_SECTIONS]],
+    block: &mut [&mut [f32]],
+    range: core::ops::Range<usize>,
+) {
+    let mut ch = 0;
+    while ch < block.len() {
+        if ch + 1 < block.len() {
+            let (lo, hi) = block.split_at_mut(ch + 1);
+            let (sl, sh) = state.split_at_mut(ch + 1);
+            let (x0, x1) = (&mut lo[ch][range.clone()], &mut hi[0][range.clone()]);
+            for (k, c) in sections.iter().enumerate() {
+                run_two(c, &mut sl[ch][k], &mut sh[0][k], x0, x1);
+            }
+            ch += 2;
+        } else {
+            let x0 = &mut block[ch][range.clone()];
+            for (k, c) in sections.iter().enumerate() {
+                run_one(c, &mut state[ch][k], x0);
+            }
+            ch += 1;
+        }
+    }
+}
+
+const PARAMS: &[ParamInfo] = &[
+    ParamInfo::new("frequency_hz", 1.0, 768_000.0, 1000.0, "Hz"),
+    ParamInfo::new(
+        "q",
+        0.001,
+        biquad::MAX_Q,
+        core::f64::consts::FRAC_1_SQRT_2,
+        "",
+    ),
+    ParamInfo::new(
+        "gain_db",
+        -biquad::MAX_EQ_GAIN_DB,
+        biquad::MAX_EQ_GAIN_DB,
+        0.0,
+        "dB",
+    ),
+];
+
+/// A biquad or a cascade of biquads, for any number of channels.
+#[derive(Debug, Clone)]
+pub struct Filter {
+    design: Design,
+    log2_freq: Smoothed,
+    ln_q: Smoothed,
+    gain_db: Smoothed,
+    sections: [Coeffs; MAX_SECTIONS],
+    n_sections: usize,
+    state: Vec<[SectionState; MAX_SECTIONS]>,
+    grid: usize,
+    spec: Option<ProcessSpec>,
+}
+
+impl Filter {
+    /// A filter of `kind` at `frequency_hz` with Q 0.7071 and 0 dB gain. The frequency is checked
+    /// against Nyquist at `prepare`.
+    pub fn new(kind: FilterKind, frequency_hz: f64) -> Result<Self> {
+        Self::from_design(Design::new(kind, frequency_hz))
+    }
+
+    /// A filter from a full design.
+    pub fn from_design(design: Design) -> Result<Self> {
+        // Validate everything but Nyquist (no sample rate yet): use the largest rate.
+        design.validate(1_536_000.0)?;
+        let mut f = Filter {
+            design,
+            log2_freq: Smoothed::new(math::log2(design.frequency_hz)),
+            ln_q: Smoothed::new(math::ln(design.q)),
+            gain_db: Smoothed::new(design.gain_db),
+            sections: [Coeffs::IDENTITY; MAX_SECTIONS],
+            n_sections: 1,
+            state: Vec::new(),
+            grid: 0,
+            spec: None,
+        };
+        f.n_sections =
+            design.sections_unchecked(48_000.0_f64.max(design.frequency_hz * 2.5), &mut f.sections);
+        Ok(f)
+    }
+
+    /// Builder: sets Q.
+    pub fn with_q(mut self, q: f64) -> Result<Self> {
+        self.set_q(q)?;
+        Ok(self)
+    }
+
+    /// Builder: sets the gain in dB.
+    pub fn with_gain_db(mut self, gain_db: f64) -> Result<Self> {
+        self.set_gain_db(gain_db)?;
+        Ok(self)
+    }
+
+    /// The target design.
+    pub fn design(&self) -> Design {
+        self.design
+    }
+
+    /// Sets the cutoff or centre frequency (ramped). Must be below Nyquist once prepared.
+    pub fn set_frequency(&mut self, hz: f64) -> Result<()> {
+        let fs = self.spec.map_or(1_536_000.0, |s| s.sample_rate);
+        validate::frequency("frequency_hz", hz, fs)?;
+        self.design.frequency_hz = hz;
+        self.retarget();
+        Ok(())
+    }
+
+    /// Sets Q (ramped), in (0, 100].
+    pub fn set_q(&mut self, q: f64) -> Result<()> {
+        validate::in_range_note(
+            "q",
+            q,
+            Range::open_closed(0.0, biquad::MAX_Q),
+            "Q must be above 0",
+        )?;
+        self.design.q = q;
+        self.retarget();
+        Ok(())
+    }
+
+    /// Sets the gain in dB (ramped), in [−36, 36]; used by peaking and shelves.
+    pub fn set_gain_db(&mut self, gain_db: f64) -> Result<()> {
+        validate::in_range(
+            "gain_db",
+            gain_db,
+            Range::closed(-biquad::MAX_EQ_GAIN_DB, biquad::MAX_EQ_GAIN_DB),
+        )?;
+        self.design.gain_db = gain_db;
+        self.retarget();
+        Ok(())
+    }
+
+    /// Changes the type (takes effect at once; the memory is kept).
+    pub fn set_kind(&mut self, kind: FilterKind) -> Result<()> {
+        let mut d = self.design;
+        d.kind = kind;
+        d.validate(self.spec.map_or(1_536_000.0, |s| s.sample_rate))?;
+        self.design = d;
+        self.redesign_now();
+        Ok(())
+    }
+
+    /// Magnitude in dB and phase in radians of the target design at `frequency_hz` (for plots).
+    /// Before `prepare`, 48 kHz is assumed.
+    pub fn response(&self, frequency_hz: f64) -> (f64, f64) {
+        let fs = self.spec.map_or(48_000.0, |s| s.sample_rate);
+        let mut s = [Coeffs::IDENTITY; MAX_SECTIONS];
+        let n = self.design.sections_unchecked(fs, &mut s);
+        biquad::cascade_response(&s[..n], frequency_hz, fs)
+    }
+
+    /// The sections in use right now (which may be mid-ramp).
+    pub fn current_sections(&self) -> &[Coeffs] {
+        &self.sections[..self.n_sections]
+    }
+
+    fn retarget(&mut self) {
+        let (f, q, g) = (
+            math::log2(self.design.frequency_hz),
+            math::ln(self.design.q),
+            self.design.gain_db,
+        );
+        if self.spec.is_some() {
+            self.log2_freq.set_target(f);
+            self.ln_q.set_target(q);
+            self.gain_db.set_target(g);
+        } else {
+            self.log2_freq.set_immediate(f);
+            self.ln_q.set_immediate(q);
+            self.gain_db.set_immediate(g);
+        }
+    }
+
+    fn smoothing(&self) -> bool {
+        self.log2_freq.is_smoothing() || self.ln_q.is_smoothing() || self.gain_db.is_smoothing()
+    }
+
+    fn compute(&mut self) {
+        let Some(spec) = self.spec else { return };
+        let d = Design {
+            kind: self.design.kind,
+            frequency_hz: math::powf(2.0, self.log2_freq.value()).min(spec.sample_rate * 0.4999),
+            q: math::exp(self.ln_q.value()),
+            gain_db: self.gain_db.value(),
+        };
+        self.n_sections = d.sections_unchecked(spec.sample_rate, &mut self.sections);
+    }
+
+    fn redesign_now(&mut self) {
+        self.log2_freq
+            .set_immediate(math::log2(self.design.frequency_hz));
+        self.ln_q.set_immediate(math::ln(self.design.q));
+        self.gain_db.set_immediate(self.design.gain_db);
+        self.compute();
+    }
+}
+
+impl Processor for Filter {
+    fn name(&self) -> &'static str {
+        "filter"
+    }
+
+    fn prepare(&mut self, spec: ProcessSpec) -> Result<()> {
+        spec.validate()?;
+        self.design.validate(spec.sample_rate)?;
+        self.spec = Some(spec);
+        for s in [&mut self.log2_freq, &mut self.ln_q, &mut self.gain_db] {
+            s.set_ramp(DEFAULT_FILTER_RAMP_S, spec.sample_rate);
+        }
+        self.state = vec![[SectionState::default(); MAX_SECTIONS]; spec.channels];
+        self.grid = 0;
+        self.redesign_now();
+        Ok(())
+    }
+
+    fn spec(&self) -> Option<ProcessSpec> {
+        self.spec
+    }
+
+    fn process_block(&mut self, block: &mut [&mut [f32]]) {
+        let _ftz = FlushGuard::new();
+        let frames = block.first().map_or(0, |c| c.len());
+        let mut pos = 0;
+        while pos < frames {
+            let n = if self.smoothing() || self.grid != 0 {
+                if self.grid == 0 {
+                    for s in [&mut self.log2_freq, &mut self.ln_q, &mut self.gain_db] {
+                        s.advance(COEFF_UPDATE_FRAMES);
+                    }
+                    self.compute();
+                }
+                (COEFF_UPDATE_FRAMES - self.grid).min(frames - pos)
+            } else {
+                // Settled and on the grid: run the rest of the block, keeping the grid phase.
+                frames - pos
+            };
+            run_sections(
+                &self.sections[..self.n_sections],
+                &mut self.state,
+                block,
+                pos..pos + n,
+            );
+            self.grid = (self.grid + n) % COEFF_UPDATE_FRAMES;
+            pos += n;
+        }
+        for ch in self.state.iter_mut() {
+            for s in ch.iter_mut() {
+                s.sanitize();
+            }
+        }
+    }
+
+    fn reset(&mut self) {
+        for ch in self.state.iter_mut() {
+            *ch = [SectionState::default(); MAX_SECTIONS];
+        }
+        self.grid = 0;
+        self.redesign_now();
+    }
+
+    fn params(&self) -> &'static [ParamInfo] {
+        PARAMS
+    }
+
+    fn set_param(&mut self, index: usize, value: f64) -> Result<()> {
+        match index {
+            0 => self.set_frequency(value),
+            1 => self.set_q(value),
+            2 => self.set_gain_db(value),
+            _ => Err(Error::UnknownParameter {
+                processor: self.name(),
+            }),
+        }
+    }
+
+    fn param(&self, index: usize) -> Option<f64> {
+        match index {
+            0 => Some(self.design.frequency_hz),
+            1 => Some(self.design.q),
+            2 => Some(self.design.gain_db),
+            _ => None,
+        }
+    }
+}

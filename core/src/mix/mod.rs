@@ -1,0 +1,29 @@
+//! Mixing primitives: per-track and per-bus processors.
+//!
+//! * [`gain::Gain`]: level in dB or linear, smoothed, with mute.
+//! * [`pan::Panner`]: mono-to-stereo pan and stereo balance with four pan laws.
+//! * [`biquad`]: coefficient design (Audio EQ Cookbook, Butterworth, Linkwitz–Riley) and
+//!   frequency responses; [`filter::Filter`] runs them; [`eq::Equalizer`] stacks bands.
+//! * [`compressor::Compressor`]: feed-forward compressor with knee, sidechain and meters.
+//! * [`delay::Delay`]: fractional delay with damped feedback and ping-pong.
+//! * [`reverb::Reverb`]: feedback-delay-network stereo reverb.
+
+pub mod biquad;
+pub mod compressor;
+pub mod delay;
+pub mod eq;
+pub mod filter;
+pub mod gain;
+pub mod pan;
+pub mod reverb;
+
+pub use biquad::{Coeffs, FilterKind};
+pub use compressor::{Compressor, Detector};
+
+pub use eq::Equalizer;
+pub use filter::Filter;
+pub use gain::Gain;
+pub use pan::{PanLaw, PanMode, Panner};
+
+pub use delay::Delay;
+pub use reverb::Reverb;

@@ -1,0 +1,422 @@
+//! [`Reverb`]: a stereo feedback-delay-network reverb.
+//!
+//! Structure: stereo pre-delay → three Schroeder all-pass diffusers per input channel → an
+//! 8-line feedback delay network with a normalised Hadamard matrix (unitary, so the network
+//! itself neither gains nor loses energy) → per-line absorption → stereo output taps → width
+//! and wet/dry mix.
+//!
+//! Decay follows Jot: a line of `L` frames gets the gain `10^(−3 L / (fs · RT60))`, which makes
+//! every mode of the network decay by 60 dB in RT60 seconds. High-frequency damping is a
+//! one-pole low-pass per line whose gain at Nyquist matches a shorter RT60,
+//! `RT60 · (1 − 0.9 · damping)`. Line lengths are given in milliseconds (scaled by `size`) and
+//! rounded to distinct primes at the current sample rate, so the reverb sounds and decays the
+//! same at any rate.
+
+use alloc::vec;
+use alloc::vec::Vec;
+
+use crate::denormal::{self, FlushGuard};
+use crate::error::{Error, Range, Result};
+use crate::math;
+use crate::param::ParamInfo;
+use crate::processor::{ProcessSpec, Processor};
+use crate::smooth::{DEFAULT_FILTER_RAMP_S, DEFAULT_GAIN_RAMP_S, Smoothed};
+use crate::validate;
+
+const LINES: usize = 8;
+/// Line lengths at size 1, in ms.
+const BASE_MS: [f64; LINES] = [29.7, 37.1, 41.1, 43.7, 47.9, 53.3, 59.3, 67.1];
+/// Diffuser lengths in ms, and their gain.
+const DIFFUSER_MS: [f64; 3] = [4.771, 3.595, 2.734];
+const DIFFUSER_GAIN: f32 = 0.6;
+const MAX_SIZE: f64 = 2.0;
+const MIN_SIZE: f64 = 0.25;
+const MAX_PREDELAY_MS: f64 = 500.0;
+
+const PARAMS: &[ParamInfo] = &[
+    ParamInfo::new("decay_s", 0.05, 60.0, 2.0, "s"),
+    ParamInfo::new("predelay_ms", 0.0, MAX_PREDELAY_MS, 10.0, "ms"),
+    ParamInfo::new("damping", 0.0, 1.0, 0.5, ""),
+    ParamInfo::new("size", MIN_SIZE, MAX_SIZE, 1.0, ""),
+    ParamInfo::new("width", 0.0, 1.0, 1.0, ""),
+    ParamInfo::new("mix", 0.0, 1.0, 0.3, ""),
+];
+
+/// A circular buffer with a power-of-two size.
+#[derive(Debug, Clone, Default)]
+struct Ring {
+    buf: Vec<f32>,
+    mask: usize,
+}
+
+impl Ring {
+    fn new(min_len: usize) -> Self {
+        let size = (min_len + 2).next_power_of_two();
+        Ring {
+            buf: vec![0.0; size],
+            mask: size - 1,
+        }
+    }
+    #[inline(always)]
+    fn at(&self, i: usize) -> f32 {
+        self.buf[i & self.mask]
+    }
+    #[inline(always)]
+    fn set(&mut self, i: usize, v: f32) {
+        let m = self.mask;
+        self.buf[i & m] = v;
+    }
+}
+
+/// In-place normalised 8-point Hadamard transform.
+#[inline(always)]
+fn hadamard8(v: &mut [f32; LINES]) {
+    let mut h = 1;
+    while h < LINES {
+        let mut i = 0;
+        while i < LINES {
+            for j in i..i + h {
+                let (a, b) = (v[j], v[j + h]);
+                v[j] = a + b;
+                v[j + h] = a - b;
+            }
+            i += 2 * h;
+        }
+        h *= 2;
+    }
+    let s = core::f32::consts::FRAC_1_SQRT_2 * 0.5; // 1/sqrt(8)
+    for x in v.iter_mut() {
+        *x *= s;
+    }
+}
+
+fn is_prime(n: usize) -> bool {
+    if n < 2 {
+        return false;
+    }
+    let mut d = 2;
+    while d * d <= n {
+        if n % d == 0 {
+            return false;
+        }
+        d += 1;
+    }
+    true
+}
+
+/// A stereo (or mono) algorithmic reverb.
+#[derive(Debug, Clone)]
+pub struct Reverb {
+    decay_s: f64,
+    predelay_ms: f64,
+    damping: f64,
+    size: f64,
+    width: f64,
+    mix: f64,
+    lines: Vec<Ring>,
+    /// Line lengths in frames, ramped when `size` changes.
+    len: [Smoothed; LINES],
+    gain_dc: [f32; LINES],
+    pole: [f32; LINES],
+    absorb: [f32; LINES],
+    pre: Vec<Ring>,
+    pre_frames: Smoothed,
+    diff: Vec<Ring>,
+    diff_len: [usize; 3],
+    pos: usize,
+    width_s: Smoothed,
+    mix_s: Smoothed,
+    spec: Option<ProcessSpec>,
+}
+
+impl Default for Reverb {
+    fn default() -> Self {
+        Reverb::new()
+    }
+}
+
+impl Reverb {
+    /// Decay 2 s, pre-delay 10 ms, damping 0.5, size 1, width 1, mix 0.3.
+    pub fn new() -> Self {
+        Reverb {
+            decay_s: 2.0,
+            predelay_ms: 10.0,
+            damping: 0.5,
+            size: 1.0,
+            width: 1.0,
+            mix: 0.3,
+            lines: Vec::new(),
+            len: [Smoothed::new(0.0); LINES],
+            gain_dc: [0.0; LINES],
+            pole: [0.0; LINES],
+            absorb: [0.0; LINES],
+            pre: Vec::new(),
+            pre_frames: Smoothed::new(0.0),
+            diff: Vec::new(),
+            diff_len: [1; 3],
+            pos: 0,
+            width_s: Smoothed::new(1.0),
+            mix_s: Smoothed::new(0.3),
+            spec: None,
+        }
+    }
+
+    /// Decay time RT60 in seconds, [0.05, 60].
+    pub fn set_decay_s(&mut self, v: f64) -> Result<()> {
+        self.decay_s = validate::in_range("decay_s", v, Range::closed(0.05, 60.0))?;
+        self.update();
+        Ok(())
+    }
+    /// Pre-delay in ms, [0, 500].
+    pub fn set_predelay_ms(&mut self, v: f64) -> Result<()> {
+        self.predelay_ms =
+            validate::in_range("predelay_ms", v, Range::closed(0.0, MAX_PREDELAY_MS))?;
+        self.update();
+        Ok(())
+    }
+    /// High-frequency damping, [0, 1]: 0 decays evenly, 1 decays the top ten times faster.
+    pub fn set_damping(&mut self, v: f64) -> Result<()> {
+        self.damping = validate::unit("damping", v)?;
+        self.update();
+        Ok(())
+    }
+    /// Room size, [0.25, 2]: scales the line lengths (echo density and colour).
+    pub fn set_size(&mut self, v: f64) -> Result<()> {
+        self.size = validate::in_range("size", v, Range::closed(MIN_SIZE, MAX_SIZE))?;
+        self.update();
+        Ok(())
+    }
+    /// Stereo width of the wet signal, [0, 1].
+    pub fn set_width(&mut self, v: f64) -> Result<()> {
+        self.width = validate::unit("width", v)?;
+        self.update();
+        Ok(())
+    }
+    /// Wet/dry mix, [0, 1].
+    pub fn set_mix(&mut self, v: f64) -> Result<()> {
+        self.mix = validate::unit("mix", v)?;
+        self.update();
+        Ok(())
+    }
+
+    fn fs(&self) -> f64 {
+        self.spec.map_or(48_000.0, |s| s.sample_rate)
+    }
+
+    fn line_lengths(&self, size: f64) -> [usize; LINES] {
+        let fs = self.fs();
+        let mut out = [0usize; LINES];
+        for i in 0..LINES {
+            let mut n = math::round(BASE_MS[i] * size * 0.001 * fs).max(3.0) as usize;
+            while !is_prime(n) || out[..i].contains(&n) {
+                n += 1;
+            }
+            out[i] = n;
+        }
+        out
+    }
+
+    fn update(&mut self) {
+        let fs = self.fs();
+        let prepared = self.spec.is_some();
+        let lens = self.line_lengths(self.size);
+        let rt_hf = self.decay_s * (1.0 - 0.9 * self.damping);
+        #[allow(clippy::needless_range_loop)]
+        for i in 0..LINES {
+            if prepared {
+                self.len[i].set_target(lens[i] as f64);
+            } else {
+                self.len[i].set_immediate(lens[i] as f64);
+            }
+            let l = lens[i] as f64;
+            let g_dc = math::powf(10.0, -3.0 * l / (fs * self.decay_s));
+            let g_hf = math::powf(10.0, -3.0 * l / (fs * rt_hf));
+            let r = g_hf / g_dc;
+            self.gain_dc[i] = g_dc as f32;
+            self.pole[i] = ((1.0 - r) / (1.0 + r)) as f32;
+        }
+        let pre = math::round(self.predelay_ms * 0.001 * fs);
+        for (s, v) in [
+            (&mut self.pre_frames, pre),
+            (&mut self.width_s, self.width),
+            (&mut self.mix_s, self.mix),
+        ] {
+            if prepared {
+                s.set_target(v)
+            } else {
+                s.set_immediate(v)
+            }
+        }
+    }
+}
+
+impl Processor for Reverb {
+    fn name(&self) -> &'static str {
+        "reverb"
+    }
+
+    fn prepare(&mut self, spec: ProcessSpec) -> Result<()> {
+        spec.validate_channels("reverb", |c| c <= 2, "1 or 2")?;
+        self.spec = Some(spec);
+        let fs = spec.sample_rate;
+        let longest = self.line_lengths(MAX_SIZE);
+        self.lines = longest.iter().map(|&n| Ring::new(n + 2)).collect();
+        let pre_max = math::ceil(MAX_PREDELAY_MS * 0.001 * fs) as usize + 2;
+        self.pre = vec![Ring::new(pre_max); 2];
+        for (i, ms) in DIFFUSER_MS.iter().enumerate() {
+            self.diff_len[i] = (math::round(ms * 0.001 * fs) as usize).max(1);
+        }
+        self.diff = (0..6).map(|k| Ring::new(self.diff_len[k % 3])).collect();
+        for s in self.len.iter_mut() {
+            s.set_ramp(DEFAULT_FILTER_RAMP_S, fs);
+        }
+        self.pre_frames.set_ramp(DEFAULT_FILTER_RAMP_S, fs);
+        self.width_s.set_ramp(DEFAULT_GAIN_RAMP_S, fs);
+        self.mix_s.set_ramp(DEFAULT_GAIN_RAMP_S, fs);
+        self.update();
+        self.reset();
+        Ok(())
+    }
+
+    fn spec(&self) -> Option<ProcessSpec> {
+        self.spec
+    }
+
+    fn process_block(&mut self, block: &mut [&mut [f32]]) {
+        let _ftz = FlushGuard::new();
+        let stereo = block.len() == 2;
+        let frames = block.first().map_or(0, |c| c.len());
+        let moving = self.len.iter().any(|s| s.is_smoothing()) || self.pre_frames.is_smoothing();
+        let mut len_i = [0usize; LINES];
+        for (d, s) in len_i.iter_mut().zip(&self.len) {
+            *d = s.value() as usize;
+        }
+        let mut pre = self.pre_frames.value() as usize;
+        let (gain_dc, pole) = (self.gain_dc, self.pole);
+        let mut absorb = self.absorb;
+        let mut pos = self.pos;
+        #[allow(clippy::needless_range_loop)]
+        for n in 0..frames {
+            pos = pos.wrapping_add(1);
+            let mut len_f = [0.0f32; LINES];
+            if moving {
+                for (i, s) in self.len.iter_mut().enumerate() {
+                    let v = s.tick();
+                    len_i[i] = v as usize;
+                    len_f[i] = (v - len_i[i] as f64) as f32;
+                }
+                pre = self.pre_frames.tick() as usize;
+            }
+            let (xl, xr) = if stereo {
+                (block[0][n], block[1][n])
+            } else {
+                (block[0][n], block[0][n])
+            };
+            let xl = if xl.is_finite() { xl } else { 0.0 };
+            let xr = if xr.is_finite() { xr } else { 0.0 };
+            // Pre-delay, then diffusion.
+            self.pre[0].set(pos, xl);
+            self.pre[1].set(pos, xr);
+            let mut u = [
+                self.pre[0].at(pos.wrapping_sub(pre)),
+                self.pre[1].at(pos.wrapping_sub(pre)),
+            ];
+            for (c, uc) in u.iter_mut().enumerate() {
+                for k in 0..3 {
+                    let ring = &mut self.diff[c * 3 + k];
+                    let delayed = ring.at(pos.wrapping_sub(self.diff_len[k]));
+                    let w = *uc + DIFFUSER_GAIN * delayed;
+                    ring.set(pos, w);
+                    *uc = delayed - DIFFUSER_GAIN * w;
+                }
+            }
+            // Network.
+            let mut y = [0.0f32; LINES];
+            for i in 0..LINES {
+                let r = &self.lines[i];
+                let a = r.at(pos.wrapping_sub(len_i[i]));
+                y[i] = if moving {
+                    a + len_f[i] * (r.at(pos.wrapping_sub(len_i[i] + 1)) - a)
+                } else {
+                    a
+                };
+                absorb[i] = (1.0 - pole[i]) * gain_dc[i] * y[i] + pole[i] * absorb[i];
+            }
+            let mut v = absorb;
+            hadamard8(&mut v);
+            for (i, (line, vi)) in self.lines.iter_mut().zip(v).enumerate() {
+                line.set(pos, vi + u[i % 2]);
+            }
+            let wl = 0.5 * (y[0] - y[2] + y[4] - y[6] + y[1] + y[5]);
+            let wr = 0.5 * (y[1] - y[3] + y[5] - y[7] + y[2] + y[6]);
+            let width = self.width_s.tick() as f32;
+            let mix = self.mix_s.tick() as f32;
+            let (mid, side) = (0.5 * (wl + wr), 0.5 * (wl - wr) * width);
+            if stereo {
+                block[0][n] = block[0][n] * (1.0 - mix) + (mid + side) * mix;
+                block[1][n] = block[1][n] * (1.0 - mix) + (mid - side) * mix;
+            } else {
+                block[0][n] = block[0][n] * (1.0 - mix) + mid * mix;
+            }
+        }
+        for a in absorb.iter_mut() {
+            *a = denormal::flush_f32(*a);
+        }
+        self.absorb = absorb;
+        self.pos = pos;
+    }
+
+    fn reset(&mut self) {
+        for r in self
+            .lines
+            .iter_mut()
+            .chain(self.pre.iter_mut())
+            .chain(self.diff.iter_mut())
+        {
+            r.buf.fill(0.0);
+        }
+        self.absorb = [0.0; LINES];
+        self.pos = 0;
+        for s in self.len.iter_mut() {
+            s.finish();
+        }
+        for s in [&mut self.pre_frames, &mut self.width_s, &mut self.mix_s] {
+            s.finish();
+        }
+    }
+
+    fn tail_frames(&self) -> usize {
+        // To −90 dB, plus the pre-delay.
+        ((1.5 * self.decay_s + self.predelay_ms * 0.001) * self.fs()) as usize
+    }
+
+    fn params(&self) -> &'static [ParamInfo] {
+        PARAMS
+    }
+
+    fn set_param(&mut self, index: usize, value: f64) -> Result<()> {
+        match index {
+            0 => self.set_decay_s(value),
+            1 => self.set_predelay_ms(value),
+            2 => self.set_damping(value),
+            3 => self.set_size(value),
+            4 => self.set_width(value),
+            5 => self.set_mix(value),
+            _ => Err(Error::UnknownParameter {
+                processor: self.name(),
+            }),
+        }
+    }
+
+    fn param(&self, index: usize) -> Option<f64> {
+        Some(match index {
+            0 => self.decay_s,
+            1 => self.predelay_ms,
+            2 => self.damping,
+            3 => self.size,
+            4 => self.width,
+            5 => self.mix,
+            _ => return None,
+        })
+    }
+}
