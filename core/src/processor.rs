@@ -136,12 +136,6 @@ pub trait Processor: Send {
         let Some(spec) = self.spec() else { return };
         let c = spec.channels;
         if block.len() < c {
-            debug_assert!(
-                false,
-                "{}: block has {} channels, prepared for {c}",
-                self.name(),
-                block.len()
-            );
             return;
         }
         let frames = block[..c].iter().map(|ch| ch.len()).min().unwrap_or(0);

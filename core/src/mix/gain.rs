@@ -180,6 +180,7 @@ impl Processor for Gain {
         match index {
             0 => self.set_gain_db(value),
             1 => {
+                validate::unit("mute", value)?;
                 self.set_muted(value >= 0.5);
                 Ok(())
             }
