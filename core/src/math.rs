@@ -87,13 +87,12 @@ pub fn abs(x: f64) -> f64 {
 #[inline]
 pub fn fast_log2(x: f32) -> f32 {
     let bits = x.to_bits();
-    let mut e = ((bits >> 23) & 0xff) as i32 - 127;
-    // Mantissa in [1, 2), then folded into [sqrt(1/2), sqrt(2)).
-    let mut m = f32::from_bits((bits & 0x007f_ffff) | 0x3f80_0000);
-    if m > core::f32::consts::SQRT_2 {
-        m *= 0.5;
-        e += 1;
-    }
+    let e = ((bits >> 23) & 0xff) as i32 - 127;
+    // Mantissa in [1, 2), then folded into [sqrt(1/2), sqrt(2)) (branch-free, so loops vectorise).
+    let m = f32::from_bits((bits & 0x007f_ffff) | 0x3f80_0000);
+    let big = m > core::f32::consts::SQRT_2;
+    let m = if big { m * 0.5 } else { m };
+    let e = e + big as i32;
     // ln(m) = 2 atanh(s), s = (m - 1) / (m + 1), |s| < 0.172: the series to s^7 is exact to 2e-8.
     let s = (m - 1.0) / (m + 1.0);
     let s2 = s * s;

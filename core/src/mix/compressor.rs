@@ -300,7 +300,7 @@ impl Compressor {
             for (d, ch) in parts.iter_mut().zip(block.iter_mut()) {
                 *d = &mut ch[pos..pos + n];
             }
-            self.run(&mut parts[..spec.channels], n);
+            self.run(&mut parts[..spec.channels], n, true);
             pos += n;
         }
     }
@@ -321,22 +321,52 @@ impl Compressor {
                     dst[avail..].fill(0.0);
                 }
             }
-            for v in dst.iter_mut() {
-                if !v.is_finite() {
-                    *v = 0.0;
-                }
-            }
             if self.hpf != Coeffs::IDENTITY {
                 let st = &mut self.hpf_state[ch];
                 for v in dst.iter_mut() {
-                    *v = st.step(&self.hpf, *v as f64) as f32;
+                    let x = if v.is_finite() { *v as f64 } else { 0.0 };
+                    *v = st.step(&self.hpf, x) as f32;
                 }
             }
         }
     }
 
-    /// Detector, curve and gain over `n` frames of `key_scratch`, applied to `block`.
-    fn run(&mut self, block: &mut [&mut [f32]], n: usize) {
+    /// Level per frame into `levels`: peak (largest |x| over the detector's channels) or power
+    /// (mean square over them). NaN is ignored by `max`, infinity is capped, so a bad sample
+    /// cannot reach the envelope.
+    fn measure(&self, key: &[&[f32]], levels: &mut [f32]) {
+        match self.detector {
+            Detector::Peak => {
+                levels.fill(0.0);
+                for ch in key {
+                    for (l, x) in levels.iter_mut().zip(ch.iter()) {
+                        *l = l.max(x.abs());
+                    }
+                }
+                for l in levels.iter_mut() {
+                    let p = l.min(1e6);
+                    *l = p * p;
+                }
+            }
+            Detector::Rms => {
+                levels.fill(0.0);
+                for ch in key {
+                    for (l, x) in levels.iter_mut().zip(ch.iter()) {
+                        let v = x.abs().min(1e6);
+                        *l += v * v;
+                    }
+                }
+                let inv = 1.0 / key.len() as f32;
+                for l in levels.iter_mut() {
+                    *l = if l.is_nan() { 0.0 } else { *l * inv };
+                }
+            }
+        }
+    }
+
+    /// Detector, curve and gain over `n` frames, applied to `block`. The key is `key_scratch`
+    /// when `from_scratch`, otherwise the block itself.
+    fn run(&mut self, block: &mut [&mut [f32]], n: usize, from_scratch: bool) {
         let _ftz = FlushGuard::new();
         let Some(spec) = self.spec else { return };
         let m = spec.max_block_frames;
@@ -344,70 +374,71 @@ impl Compressor {
         let c = self.c;
         let det = self.detectors();
         let mut max_red = 0.0f32;
+        let quiet_sq = c.quiet_lin * c.quiet_lin;
         for d in 0..det {
-            let gains = &mut self.gain_scratch[d * m..d * m + n];
-            let mut red = self.reduction[d];
-            let mut pw = self.power[d];
             let chans = if det == 1 { 0..channels } else { d..d + 1 };
-            for (i, g) in gains.iter_mut().enumerate() {
-                // Level of this frame.
-                let level_sq = match self.detector {
-                    Detector::Peak => {
-                        let mut pk = 0.0f32;
-                        for ch in chans.clone() {
-                            pk = pk.max(self.key_scratch[ch * m + i].abs());
-                        }
-                        pk * pk
-                    }
-                    Detector::Rms => {
-                        let mut p = 0.0f32;
-                        for ch in chans.clone() {
-                            let s = self.key_scratch[ch * m + i];
-                            p += s * s;
-                        }
-                        p /= chans.len() as f32;
-                        pw = c.rms * pw + (1.0 - c.rms) * p;
-                        pw
-                    }
-                };
-                let target = if level_sq <= c.quiet_lin * c.quiet_lin {
-                    0.0
-                } else {
-                    let x = 0.5 * db::fast_gain_to_db(level_sq);
-                    x - static_curve(x, c.threshold, c.ratio, c.knee)
-                };
-                let coef = if target > red { c.attack } else { c.release };
-                red = target + coef * (red - target);
-                *g = red;
+            let mut gains = core::mem::take(&mut self.gain_scratch);
+            let levels = &mut gains[d * m..d * m + n];
+            {
+                let mut keys: [&[f32]; MAX_CHANNELS] = [&[]; MAX_CHANNELS];
+                for (k, ch) in keys.iter_mut().zip(chans.clone()) {
+                    *k = if from_scratch {
+                        &self.key_scratch[ch * m..ch * m + n]
+                    } else {
+                        &block[ch][..n]
+                    };
+                }
+                self.measure(&keys[..chans.len()], levels);
+            }
+            // Pass 1 (serial only for RMS): the one-pole power average.
+            if self.detector == Detector::Rms {
+                let mut pw = self.power[d];
+                for l in levels.iter_mut() {
+                    pw = *l + c.rms * (pw - *l);
+                    *l = pw;
+                }
+                self.power[d] = denormal::flush_f32(pw);
+            }
+            // Pass 2 (vectorisable): wanted gain reduction in dB from the static curve.
+            for l in levels.iter_mut() {
+                let x = 0.5 * db::fast_gain_to_db(*l);
+                let want = (x - static_curve(x, c.threshold, c.ratio, c.knee)).max(0.0);
+                *l = if *l <= quiet_sq { 0.0 } else { want };
+            }
+            // Pass 3 (serial): attack/release smoothing in dB.
+            let mut red = self.reduction[d];
+            for l in levels.iter_mut() {
+                let coef = if *l > red { c.attack } else { c.release };
+                red = *l + coef * (red - *l);
+                *l = red;
                 max_red = max_red.max(red);
             }
             self.reduction[d] = denormal::flush_f32(red);
-            self.power[d] = denormal::flush_f32(pw);
+            self.gain_scratch = gains;
         }
         self.max_reduction_block = max_red;
-        // Apply: out = x * (1 - mix + mix * makeup * 10^(-red/20)).
+        // Pass 4 (vectorisable when settled): gain = 1 - mix + mix * makeup * 10^(-red/20).
         let smoothing = self.makeup.is_smoothing() || self.mix_s.is_smoothing();
         for d in 0..det {
             let (mut mk, mut mx) = (self.makeup, self.mix_s);
             let gains = &mut self.gain_scratch[d * m..d * m + n];
-            for g in gains.iter_mut() {
-                let (makeup, mix) = if smoothing {
-                    (mk.tick() as f32, mx.tick() as f32)
-                } else {
-                    (mk.value() as f32, mx.value() as f32)
-                };
-                let wet = if *g > 0.0 {
-                    makeup * db::fast_db_to_gain(-*g)
-                } else {
-                    makeup
-                };
-                *g = 1.0 - mix + mix * wet;
+            if smoothing {
+                for g in gains.iter_mut() {
+                    let (makeup, mix) = (mk.tick() as f32, mx.tick() as f32);
+                    *g = 1.0 - mix + mix * makeup * db::fast_db_to_gain(-*g);
+                }
+            } else {
+                let (makeup, mix) = (mk.value() as f32, mx.value() as f32);
+                for g in gains.iter_mut() {
+                    *g = 1.0 - mix + mix * makeup * db::fast_db_to_gain(-*g);
+                }
             }
             if d + 1 == det {
                 self.makeup = mk;
                 self.mix_s = mx;
             }
         }
+        // Pass 5: apply.
         for (ch, x) in block.iter_mut().enumerate() {
             let d = if det == 1 { 0 } else { ch };
             let gains = &self.gain_scratch[d * m..d * m + n];
@@ -451,8 +482,11 @@ impl Processor for Compressor {
 
     fn process_block(&mut self, block: &mut [&mut [f32]]) {
         let n = block.first().map_or(0, |c| c.len());
-        self.load_key(KeySource::Block(block), 0, n);
-        self.run(block, n);
+        let filtered = self.hpf != Coeffs::IDENTITY;
+        if filtered {
+            self.load_key(KeySource::Block(block), 0, n);
+        }
+        self.run(block, n, filtered);
         for s in &mut self.hpf_state {
             s.sanitize();
         }

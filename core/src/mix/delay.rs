@@ -37,6 +37,28 @@ pub fn hermite(t: f32, xm1: f32, x0: f32, x1: f32, x2: f32) -> f32 {
     ((c3 * t + c2) * t + c1) * t + x0
 }
 
+/// The four weights of [`hermite`] at a fixed `t`: applied to `(xm1, x0, x1, x2)` they give the
+/// same value, as a 4-tap FIR (the steady-state path).
+#[inline]
+pub fn hermite_weights(t: f32) -> [f32; 4] {
+    let (t2, t3) = (t * t, t * t * t);
+    [
+        -0.5 * t + t2 - 0.5 * t3,
+        1.0 - 2.5 * t2 + 1.5 * t3,
+        0.5 * t + 2.0 * t2 - 1.5 * t3,
+        -0.5 * t2 + 0.5 * t3,
+    ]
+}
+
+#[inline(always)]
+fn read_fir(line: &[f32], mask: usize, write: usize, d: usize, w: &[f32; 4]) -> f32 {
+    let i = write.wrapping_sub(d);
+    w[0] * line[i.wrapping_add(1) & mask]
+        + w[1] * line[i & mask]
+        + w[2] * line[i.wrapping_sub(1) & mask]
+        + w[3] * line[i.wrapping_sub(2) & mask]
+}
+
 /// A delay for one or two channels (ping-pong needs two).
 #[derive(Debug, Clone)]
 pub struct Delay {
@@ -217,6 +239,31 @@ impl Processor for Delay {
                 self.write = w;
                 self.damp_state = [denormal::flush_f32(sl), denormal::flush_f32(sr)];
             }
+            [left, right] if steady => {
+                // Both channels in one loop: their damping recursions overlap in the CPU.
+                let t = self.time.value();
+                let d = t as usize;
+                let wts = hermite_weights((t - d as f64) as f32);
+                let (fb, mix) = (self.fb.value() as f32, self.wet.value() as f32);
+                let [ll, rl] = &mut self.lines[..] else {
+                    return;
+                };
+                let mut w = self.write;
+                let [mut sl, mut sr] = self.damp_state;
+                for (l, r) in left.iter_mut().zip(right.iter_mut()) {
+                    w = (w + 1) & mask;
+                    let yl = read_fir(ll, mask, w, d, &wts);
+                    let yr = read_fir(rl, mask, w, d, &wts);
+                    sl = yl + a * (sl - yl);
+                    sr = yr + a * (sr - yr);
+                    ll[w] = finite_or_zero(*l) + fb * sl;
+                    rl[w] = finite_or_zero(*r) + fb * sr;
+                    *l += mix * (yl - *l);
+                    *r += mix * (yr - *r);
+                }
+                self.write = w;
+                self.damp_state = [denormal::flush_f32(sl), denormal::flush_f32(sr)];
+            }
             _ => {
                 let start = (self.time, self.fb, self.wet);
                 let channels = block.len();
@@ -227,9 +274,11 @@ impl Processor for Delay {
                     let mut s = self.damp_state[ch];
                     if steady {
                         let (t, fb, mix) = (tm.value(), fbs.value() as f32, wet.value() as f32);
+                        let d = t as usize;
+                        let wts = hermite_weights((t - d as f64) as f32);
                         for v in x.iter_mut() {
                             w = (w + 1) & mask;
-                            let y = Self::read(line, mask, w, t);
+                            let y = read_fir(line, mask, w, d, &wts);
                             s = y + a * (s - y);
                             line[w] = finite_or_zero(*v) + fb * s;
                             *v += mix * (y - *v);

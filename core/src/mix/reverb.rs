@@ -43,6 +43,10 @@ const PARAMS: &[ParamInfo] = &[
 ];
 
 /// A circular buffer with a power-of-two size.
+///
+/// Invariant: `buf.len() == mask + 1`, set in [`Ring::new`] and never changed afterwards (only
+/// filled), so `i & mask` is always in bounds: `at` and `set` rely on it to skip the bounds
+/// check on the reverb's hottest path.
 #[derive(Debug, Clone, Default)]
 struct Ring {
     buf: Vec<f32>,
@@ -59,16 +63,23 @@ impl Ring {
     }
     #[inline(always)]
     fn at(&self, i: usize) -> f32 {
-        self.buf[i & self.mask]
+        debug_assert_eq!(self.buf.len(), self.mask + 1);
+        // SAFETY: `i & mask <= mask < buf.len()` by the struct invariant.
+        unsafe { *self.buf.get_unchecked(i & self.mask) }
     }
     #[inline(always)]
     fn set(&mut self, i: usize, v: f32) {
+        debug_assert_eq!(self.buf.len(), self.mask + 1);
         let m = self.mask;
-        self.buf[i & m] = v;
+        // SAFETY: as in `at`.
+        unsafe { *self.buf.get_unchecked_mut(i & m) = v }
     }
 }
 
-/// In-place normalised 8-point Hadamard transform.
+/// Scale that makes [`hadamard8`] unitary; folded into the absorption gains.
+const HADAMARD_SCALE: f32 = core::f32::consts::FRAC_1_SQRT_2 * 0.5; // 1/sqrt(8)
+
+/// In-place 8-point Hadamard transform, unscaled (multiply by [`HADAMARD_SCALE`] for unitary).
 #[inline(always)]
 fn hadamard8(v: &mut [f32; LINES]) {
     let mut h = 1;
@@ -83,10 +94,6 @@ fn hadamard8(v: &mut [f32; LINES]) {
             i += 2 * h;
         }
         h *= 2;
-    }
-    let s = core::f32::consts::FRAC_1_SQRT_2 * 0.5; // 1/sqrt(8)
-    for x in v.iter_mut() {
-        *x *= s;
     }
 }
 
@@ -113,7 +120,8 @@ pub struct Reverb {
     size: f64,
     width: f64,
     mix: f64,
-    lines: Vec<Ring>,
+    /// The network's delay lines.
+    lines: [Ring; LINES],
     /// Line lengths in frames, ramped when `size` changes.
     len: [Smoothed; LINES],
     gain_dc: [f32; LINES],
@@ -126,6 +134,9 @@ pub struct Reverb {
     pos: usize,
     width_s: Smoothed,
     mix_s: Smoothed,
+    /// Per-block scratch: the diffused input, then the wet output, per side.
+    scratch_l: Vec<f32>,
+    scratch_r: Vec<f32>,
     spec: Option<ProcessSpec>,
 }
 
@@ -145,7 +156,7 @@ impl Reverb {
             size: 1.0,
             width: 1.0,
             mix: 0.3,
-            lines: Vec::new(),
+            lines: Default::default(),
             len: [Smoothed::new(0.0); LINES],
             gain_dc: [0.0; LINES],
             pole: [0.0; LINES],
@@ -157,6 +168,8 @@ impl Reverb {
             pos: 0,
             width_s: Smoothed::new(1.0),
             mix_s: Smoothed::new(0.3),
+            scratch_l: Vec::new(),
+            scratch_r: Vec::new(),
             spec: None,
         }
     }
@@ -260,13 +273,17 @@ impl Processor for Reverb {
         self.spec = Some(spec);
         let fs = spec.sample_rate;
         let longest = self.line_lengths(MAX_SIZE);
-        self.lines = longest.iter().map(|&n| Ring::new(n + 2)).collect();
+        for (line, n) in self.lines.iter_mut().zip(longest) {
+            *line = Ring::new(n + 2);
+        }
         let pre_max = math::ceil(MAX_PREDELAY_MS * 0.001 * fs) as usize + 2;
         self.pre = vec![Ring::new(pre_max); 2];
         for (i, ms) in DIFFUSER_MS.iter().enumerate() {
             self.diff_len[i] = (math::round(ms * 0.001 * fs) as usize).max(1);
         }
         self.diff = (0..6).map(|k| Ring::new(self.diff_len[k % 3])).collect();
+        self.scratch_l = vec![0.0; spec.max_block_frames];
+        self.scratch_r = vec![0.0; spec.max_block_frames];
         for s in self.len.iter_mut() {
             s.set_ramp(DEFAULT_FILTER_RAMP_S, fs);
         }
@@ -284,86 +301,131 @@ impl Processor for Reverb {
 
     fn process_block(&mut self, block: &mut [&mut [f32]]) {
         let _ftz = FlushGuard::new();
-        let stereo = block.len() == 2;
         let frames = block.first().map_or(0, |c| c.len());
-        let moving = self.len.iter().any(|s| s.is_smoothing()) || self.pre_frames.is_smoothing();
+        let pos0 = self.pos;
+        let mut ul_buf = core::mem::take(&mut self.scratch_l);
+        let mut ur_buf = core::mem::take(&mut self.scratch_r);
+        let (ul, ur) = (&mut ul_buf[..frames], &mut ur_buf[..frames]);
+
+        // Pass 1: pre-delay and diffusion, per input channel, over the whole block.
+        let pre_moving = self.pre_frames.is_smoothing();
+        for (c, u) in [&mut *ul, &mut *ur].into_iter().enumerate() {
+            let src = &block[c.min(block.len() - 1)];
+            let ring = &mut self.pre[c];
+            let mut pf = self.pre_frames;
+            let fixed = pf.value() as usize;
+            for (n, (d, x)) in u.iter_mut().zip(src.iter()).enumerate() {
+                let p = pos0.wrapping_add(n + 1);
+                ring.set(p, if x.is_finite() { *x } else { 0.0 });
+                let delay = if pre_moving {
+                    pf.tick() as usize
+                } else {
+                    fixed
+                };
+                *d = ring.at(p.wrapping_sub(delay));
+            }
+            if c == 1 {
+                self.pre_frames = pf;
+            }
+            for k in 0..3 {
+                let ring = &mut self.diff[c * 3 + k];
+                let m = self.diff_len[k];
+                for (n, v) in u.iter_mut().enumerate() {
+                    let p = pos0.wrapping_add(n + 1);
+                    let delayed = ring.at(p.wrapping_sub(m));
+                    let w = *v + DIFFUSER_GAIN * delayed;
+                    ring.set(p, w);
+                    *v = delayed - DIFFUSER_GAIN * w;
+                }
+            }
+        }
+
+        // Pass 2: the network. Reads `u`, overwrites it with the wet stereo output.
+        let moving = self.len.iter().any(|s| s.is_smoothing());
         let mut len_i = [0usize; LINES];
         for (d, s) in len_i.iter_mut().zip(&self.len) {
             *d = s.value() as usize;
         }
-        let mut pre = self.pre_frames.value() as usize;
         let (gain_dc, pole) = (self.gain_dc, self.pole);
+        let mut in_gain = [0.0f32; LINES];
+        let mut fb_gain = [0.0f32; LINES];
+        for i in 0..LINES {
+            // The state is kept pre-scaled by the Hadamard normalisation (the filter is linear).
+            in_gain[i] = (1.0 - pole[i]) * gain_dc[i] * HADAMARD_SCALE;
+            fb_gain[i] = pole[i];
+        }
         let mut absorb = self.absorb;
-        let mut pos = self.pos;
-        #[allow(clippy::needless_range_loop)]
-        for n in 0..frames {
-            pos = pos.wrapping_add(1);
-            let mut len_f = [0.0f32; LINES];
+        let lines = &mut self.lines;
+        for (n, (a, b)) in ul.iter_mut().zip(ur.iter_mut()).enumerate() {
+            let p = pos0.wrapping_add(n + 1);
+            let mut y = [0.0f32; LINES];
             if moving {
                 for (i, s) in self.len.iter_mut().enumerate() {
                     let v = s.tick();
-                    len_i[i] = v as usize;
-                    len_f[i] = (v - len_i[i] as f64) as f32;
+                    let li = v as usize;
+                    let f = (v - li as f64) as f32;
+                    let x0 = lines[i].at(p.wrapping_sub(li));
+                    let x1 = lines[i].at(p.wrapping_sub(li + 1));
+                    y[i] = x0 + f * (x1 - x0);
                 }
-                pre = self.pre_frames.tick() as usize;
-            }
-            let (xl, xr) = if stereo {
-                (block[0][n], block[1][n])
             } else {
-                (block[0][n], block[0][n])
-            };
-            let xl = if xl.is_finite() { xl } else { 0.0 };
-            let xr = if xr.is_finite() { xr } else { 0.0 };
-            // Pre-delay, then diffusion.
-            self.pre[0].set(pos, xl);
-            self.pre[1].set(pos, xr);
-            let mut u = [
-                self.pre[0].at(pos.wrapping_sub(pre)),
-                self.pre[1].at(pos.wrapping_sub(pre)),
-            ];
-            for (c, uc) in u.iter_mut().enumerate() {
-                for k in 0..3 {
-                    let ring = &mut self.diff[c * 3 + k];
-                    let delayed = ring.at(pos.wrapping_sub(self.diff_len[k]));
-                    let w = *uc + DIFFUSER_GAIN * delayed;
-                    ring.set(pos, w);
-                    *uc = delayed - DIFFUSER_GAIN * w;
+                for ((yi, line), li) in y.iter_mut().zip(lines.iter()).zip(len_i) {
+                    *yi = line.at(p.wrapping_sub(li));
                 }
             }
-            // Network.
-            let mut y = [0.0f32; LINES];
             for i in 0..LINES {
-                let r = &self.lines[i];
-                let a = r.at(pos.wrapping_sub(len_i[i]));
-                y[i] = if moving {
-                    a + len_f[i] * (r.at(pos.wrapping_sub(len_i[i] + 1)) - a)
-                } else {
-                    a
-                };
-                absorb[i] = (1.0 - pole[i]) * gain_dc[i] * y[i] + pole[i] * absorb[i];
+                absorb[i] = in_gain[i] * y[i] + fb_gain[i] * absorb[i];
             }
             let mut v = absorb;
             hadamard8(&mut v);
-            for (i, (line, vi)) in self.lines.iter_mut().zip(v).enumerate() {
-                line.set(pos, vi + u[i % 2]);
+            let u = [*a, *b];
+            for (i, (line, vi)) in lines.iter_mut().zip(v).enumerate() {
+                line.set(p, vi + u[i % 2]);
             }
-            let wl = 0.5 * (y[0] - y[2] + y[4] - y[6] + y[1] + y[5]);
-            let wr = 0.5 * (y[1] - y[3] + y[5] - y[7] + y[2] + y[6]);
-            let width = self.width_s.tick() as f32;
-            let mix = self.mix_s.tick() as f32;
-            let (mid, side) = (0.5 * (wl + wr), 0.5 * (wl - wr) * width);
-            if stereo {
-                block[0][n] = block[0][n] * (1.0 - mix) + (mid + side) * mix;
-                block[1][n] = block[1][n] * (1.0 - mix) + (mid - side) * mix;
-            } else {
-                block[0][n] = block[0][n] * (1.0 - mix) + mid * mix;
-            }
+            *a = 0.5 * (y[0] - y[2] + y[4] - y[6] + y[1] + y[5]);
+            *b = 0.5 * (y[1] - y[3] + y[5] - y[7] + y[2] + y[6]);
         }
         for a in absorb.iter_mut() {
             *a = denormal::flush_f32(*a);
         }
         self.absorb = absorb;
-        self.pos = pos;
+        self.pos = pos0.wrapping_add(frames);
+
+        // Pass 3: width and wet/dry mix.
+        let smoothing = self.width_s.is_smoothing() || self.mix_s.is_smoothing();
+        let (mut ws, mut ms) = (self.width_s, self.mix_s);
+        let (width0, mix0) = (ws.value() as f32, ms.value() as f32);
+        let mut mix_frame = |wl: f32, wr: f32| {
+            let (width, mix) = if smoothing {
+                (ws.tick() as f32, ms.tick() as f32)
+            } else {
+                (width0, mix0)
+            };
+            let (mid, side) = (0.5 * (wl + wr), 0.5 * (wl - wr) * width);
+            (mid, side, mix)
+        };
+        match block {
+            [l, r] => {
+                for (((l, r), wl), wr) in
+                    l.iter_mut().zip(r.iter_mut()).zip(ul.iter()).zip(ur.iter())
+                {
+                    let (mid, side, mix) = mix_frame(*wl, *wr);
+                    *l = *l * (1.0 - mix) + (mid + side) * mix;
+                    *r = *r * (1.0 - mix) + (mid - side) * mix;
+                }
+            }
+            [x, ..] => {
+                for ((x, wl), wr) in x.iter_mut().zip(ul.iter()).zip(ur.iter()) {
+                    let (mid, _, mix) = mix_frame(*wl, *wr);
+                    *x = *x * (1.0 - mix) + mid * mix;
+                }
+            }
+            [] => {}
+        }
+        self.width_s = ws;
+        self.mix_s = ms;
+        self.scratch_l = ul_buf;
+        self.scratch_r = ur_buf;
     }
 
     fn reset(&mut self) {

@@ -1,0 +1,65 @@
+//! Throughput of the mixing primitives: stereo, 48 kHz, 512-frame blocks, one core.
+//! Throughput is in channel-samples (frames × 2). Run: `cargo bench -p mixmaster-benches --bench mixing`.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use mixmaster::Processor;
+use mixmaster::mix::{Compressor, Delay, Filter, FilterKind, Gain, Reverb};
+use mixmaster_benches::{prepare, run_blocks, stereo_signal};
+use std::hint::black_box;
+
+const FRAMES: usize = 48_000;
+
+fn bench(c: &mut Criterion, name: &str, mut p: Box<dyn Processor>) {
+    prepare(p.as_mut(), 2);
+    let input = stereo_signal(FRAMES);
+    let mut buf = input.clone();
+    let mut g = c.benchmark_group("mixing");
+    g.throughput(Throughput::Elements((FRAMES * 2) as u64));
+    g.bench_function(name, |b| {
+        b.iter(|| {
+            buf[0].copy_from_slice(&input[0]);
+            buf[1].copy_from_slice(&input[1]);
+            run_blocks(p.as_mut(), &mut buf);
+            black_box(&buf);
+        })
+    });
+    g.finish();
+}
+
+fn mixing(c: &mut Criterion) {
+    bench(c, "gain", Box::new(Gain::with_db(-3.0).unwrap()));
+    bench(
+        c,
+        "biquad_peaking",
+        Box::new(
+            Filter::new(FilterKind::Peaking, 1000.0)
+                .unwrap()
+                .with_gain_db(6.0)
+                .unwrap(),
+        ),
+    );
+    let mut comp = Compressor::new();
+    comp.set_threshold_db(-24.0).unwrap();
+    bench(c, "compressor", Box::new(comp));
+    let mut d = Delay::new(1000.0).unwrap();
+    d.set_time_ms(123.4).unwrap();
+    d.set_feedback(0.5).unwrap();
+    bench(c, "delay", Box::new(d));
+    bench(c, "reverb", Box::new(Reverb::new()));
+    // Copy-only baseline, to read the others against.
+    let input = stereo_signal(FRAMES);
+    let mut buf = input.clone();
+    let mut g = c.benchmark_group("mixing");
+    g.throughput(Throughput::Elements((FRAMES * 2) as u64));
+    g.bench_function("copy_baseline", |b| {
+        b.iter(|| {
+            buf[0].copy_from_slice(&input[0]);
+            buf[1].copy_from_slice(&input[1]);
+            black_box(&buf);
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, mixing);
+criterion_main!(benches);
