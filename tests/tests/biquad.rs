@@ -58,7 +58,7 @@ fn cookbook_matches_analog_prototypes() {
     for fs in [44_100.0, 48_000.0, 96_000.0] {
         for kind in kinds {
             for f0 in [31.0, 440.0, 2_500.0, 12_000.0] {
-                for q in [0.3, 0.7071, 2.0, 10.0] {
+                for q in [0.3, std::f64::consts::FRAC_1_SQRT_2, 2.0, 10.0] {
                     for gain_db in [-15.0, 6.0] {
                         let d = Design {
                             kind,
