@@ -154,8 +154,8 @@ fn chain_sums_latency_and_matches_stages_in_series() {
 #[test]
 fn shapes_are_checked() {
     let mut g = Gain::new();
-    let mut l = vec![0.0f32; 10];
-    let mut r = vec![0.0f32; 9];
+    let mut l = [0.0f32; 10];
+    let mut r = [0.0f32; 9];
     assert_eq!(g.try_process(&mut [&mut l[..]]), Err(Error::NotPrepared));
     g.prepare(ProcessSpec::new(48_000.0, 64, 2)).unwrap();
     assert!(matches!(

@@ -1,1 +1,11 @@
-//! Mastering processors (loudness meter, true-peak limiter, ...).
+//! Mastering: measurement and processing of a finished mix.
+//!
+//! * [`loudness`]: BS.1770 / EBU R128 loudness meter (momentary, short-term, integrated, LRA,
+//!   sample and true peak) and one-call analysis;
+//! * [`kweighting`] and [`true_peak`]: its building blocks, usable alone.
+
+pub mod kweighting;
+pub mod loudness;
+pub mod true_peak;
+
+pub use loudness::{ChannelLayout, LoudnessMeter, LoudnessReport, MeterOptions, analyze};

@@ -1,0 +1,1 @@
+//! Examples live beside this file; run `cargo run --release --example demo`.

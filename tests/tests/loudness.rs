@@ -1,0 +1,480 @@
+//! EBU Tech 3341 and 3342 conformance: every case that needs no programme file, synthesized
+//! at 48 kHz and at 44.1 kHz; plus the `ebur128` crate (a port of libebur128) as an oracle.
+
+use mixmaster::master::loudness::{ChannelLayout, LoudnessMeter, analyze};
+use std::f64::consts::PI;
+
+const RATES: [f64; 2] = [48_000.0, 44_100.0];
+
+/// A 1 kHz sine at `dbfs` (peak) for `secs`, continuing the phase from `start` frames.
+fn tone(fs: f64, dbfs: f64, secs: f64, start: usize) -> Vec<f32> {
+    let a = 10f64.powf(dbfs / 20.0);
+    let n = (secs * fs).round() as usize;
+    (start..start + n)
+        .map(|i| (a * (2.0 * PI * 1000.0 * i as f64 / fs).sin()) as f32)
+        .collect()
+}
+
+/// A level in dBFS (or silence) and a duration in seconds.
+type Segment = (Option<f64>, f64);
+
+/// Concatenated 1 kHz segments `(dbfs, seconds)`; `None` level is silence.
+fn segments(fs: f64, segs: &[Segment]) -> Vec<f32> {
+    let mut out = Vec::new();
+    for (level, secs) in segs {
+        match level {
+            Some(db) => {
+                let t = tone(fs, *db, *secs, out.len());
+                out.extend(t);
+            }
+            None => out.extend(std::iter::repeat_n(0.0, (secs * fs).round() as usize)),
+        }
+    }
+    out
+}
+
+fn stereo_meter(fs: f64, x: &[f32]) -> LoudnessMeter {
+    let mut m = LoudnessMeter::new(fs, ChannelLayout::Stereo).unwrap();
+    m.add_planar(&[x, x]);
+    m
+}
+
+fn near(got: f64, want: f64, tol: f64, what: &str) {
+    assert!(
+        (got - want).abs() <= tol,
+        "{what}: {got} vs {want} (± {tol})"
+    );
+}
+
+#[test]
+fn case_1_and_2_steady_tones() {
+    for fs in RATES {
+        for level in [-23.0, -33.0] {
+            let x = tone(fs, level, 20.0, 0);
+            let m = stereo_meter(fs, &x);
+            near(
+                m.integrated_lufs(),
+                level,
+                0.02,
+                &format!("3341-1/2 I @{fs}"),
+            );
+            near(m.momentary_lufs(), level, 0.1, "M");
+            near(m.short_term_lufs(), level, 0.1, "S");
+        }
+    }
+}
+
+#[test]
+fn cases_3_to_5_gating() {
+    for fs in RATES {
+        let cases: [(&str, Vec<Segment>); 3] = [
+            (
+                "3341-3",
+                vec![
+                    (Some(-36.0), 10.0),
+                    (Some(-23.0), 60.0),
+                    (Some(-36.0), 10.0),
+                ],
+            ),
+            (
+                "3341-4",
+                vec![
+                    (Some(-72.0), 10.0),
+                    (Some(-36.0), 10.0),
+                    (Some(-23.0), 60.0),
+                    (Some(-36.0), 10.0),
+                    (Some(-72.0), 10.0),
+                ],
+            ),
+            (
+                "3341-5",
+                vec![
+                    (Some(-26.0), 20.0),
+                    (Some(-20.0), 20.1),
+                    (Some(-26.0), 20.0),
+                ],
+            ),
+        ];
+        for (name, segs) in cases {
+            let x = segments(fs, &segs);
+            let m = stereo_meter(fs, &x);
+            if name == "3341-5" {
+                // BS.1770 gating itself gives −22.979 here (the first and last 300 ms lie in fewer
+                // blocks): within EBU's ±0.1, and equal to libebur128's value.
+                near(m.integrated_lufs(), -23.0, 0.1, &format!("{name} @{fs}"));
+                let mut e = ebur128::EbuR128::new(2, fs as u32, ebur128::Mode::I).unwrap();
+                e.add_frames_planar_f32(&[&x, &x]).unwrap();
+                near(
+                    m.integrated_lufs(),
+                    e.loudness_global().unwrap(),
+                    1e-6,
+                    &format!("{name} @{fs} vs ebur128"),
+                );
+            } else {
+                near(m.integrated_lufs(), -23.0, 0.02, &format!("{name} @{fs}"));
+            }
+        }
+    }
+}
+
+#[test]
+fn case_6_surround_weights() {
+    for fs in RATES {
+        let (l, c, s) = (
+            tone(fs, -28.0, 20.0, 0),
+            tone(fs, -24.0, 20.0, 0),
+            tone(fs, -30.0, 20.0, 0),
+        );
+        let mut m = LoudnessMeter::new(fs, ChannelLayout::Surround50).unwrap();
+        m.add_planar(&[&l, &l, &c, &s, &s]);
+        near(m.integrated_lufs(), -23.0, 0.02, &format!("3341-6 @{fs}"));
+        // 5.1 with a loud LFE: the LFE is excluded.
+        let lfe = tone(fs, 0.0, 20.0, 0);
+        let mut m = LoudnessMeter::new(fs, ChannelLayout::Surround51).unwrap();
+        m.add_planar(&[&l, &l, &c, &lfe, &s, &s]);
+        near(m.integrated_lufs(), -23.0, 0.02, "5.1 LFE excluded");
+    }
+}
+
+/// Feeds `x` in quanta and checks `read` after `after_s` seconds stays at `want` ± 0.1.
+fn constant_after(fs: f64, x: &[f32], after_s: f64, want: f64, short: bool, name: &str) {
+    let mut m = LoudnessMeter::new(fs, ChannelLayout::Stereo).unwrap();
+    let q = m.quantum_frames();
+    let mut pos = 0;
+    while pos + q <= x.len() {
+        m.add_planar(&[&x[pos..pos + q], &x[pos..pos + q]]);
+        pos += q;
+        if pos as f64 / fs >= after_s {
+            let v = if short {
+                m.short_term_lufs()
+            } else {
+                m.momentary_lufs()
+            };
+            near(
+                v,
+                want,
+                0.1,
+                &format!("{name} @{fs} at {:.3} s", pos as f64 / fs),
+            );
+        }
+    }
+}
+
+#[test]
+fn case_9_short_term_constant_after_3s() {
+    for fs in RATES {
+        let mut segs = Vec::new();
+        for _ in 0..5 {
+            segs.push((Some(-20.0), 1.34));
+            segs.push((Some(-30.0), 1.66));
+        }
+        constant_after(fs, &segments(fs, &segs), 3.0, -23.0, true, "3341-9");
+    }
+}
+
+#[test]
+fn case_12_momentary_constant_after_1s() {
+    for fs in RATES {
+        let mut segs = Vec::new();
+        for _ in 0..25 {
+            segs.push((Some(-20.0), 0.18));
+            segs.push((Some(-30.0), 0.22));
+        }
+        constant_after(fs, &segments(fs, &segs), 1.0, -23.0, false, "3341-12");
+    }
+}
+
+#[test]
+fn cases_10_and_13_maxima_are_not_missed() {
+    for fs in RATES {
+        for i in 0..20 {
+            let x = segments(
+                fs,
+                &[(None, i as f64 * 0.15), (Some(-23.0), 3.0), (None, 1.0)],
+            );
+            near(
+                stereo_meter(fs, &x).max_short_term_lufs(),
+                -23.0,
+                0.1,
+                &format!("3341-10 #{i} @{fs}"),
+            );
+            let x = segments(
+                fs,
+                &[(None, i as f64 * 0.02), (Some(-23.0), 0.4), (None, 1.0)],
+            );
+            near(
+                stereo_meter(fs, &x).max_momentary_lufs(),
+                -23.0,
+                0.1,
+                &format!("3341-13 #{i} @{fs}"),
+            );
+        }
+    }
+}
+
+/// A sine with a 50 ms raised-cosine fade-in: an abrupt start would ring (a real inter-sample
+/// overshoot of the onset, not of the tone whose peak the case defines).
+fn sine_at(fs: f64, freq: f64, amp: f64, phase_deg: f64, secs: f64) -> Vec<f32> {
+    let ph = phase_deg.to_radians();
+    let fade = 0.05 * fs;
+    (0..(secs * fs) as usize)
+        .map(|n| {
+            let g = if (n as f64) < fade {
+                0.5 - 0.5 * (PI * n as f64 / fade).cos()
+            } else {
+                1.0
+            };
+            (g * amp * (2.0 * PI * freq * n as f64 / fs + ph).sin()) as f32
+        })
+        .collect()
+}
+
+fn true_peak(fs: f64, x: &[f32]) -> f64 {
+    stereo_meter(fs, x).true_peak_dbtp()
+}
+
+#[test]
+fn cases_15_to_19_true_peak_of_sines() {
+    for fs in RATES {
+        for (name, div, amp, phase) in [
+            ("15", 4.0, 0.5, 0.0),
+            ("16", 4.0, 0.5, 45.0),
+            ("17", 6.0, 0.5, 60.0),
+            ("18", 8.0, 0.5, 67.5),
+            ("19", 4.0, 1.41, 45.0),
+        ] {
+            let ideal = 20.0 * f64::log10(amp);
+            let tp = true_peak(fs, &sine_at(fs, fs / div, amp, phase, 1.0));
+            // EBU tolerance +0.2 / −0.4 around the nominal −6.0 (+3.0); our aim is 0.05 dB of ideal.
+            near(tp, ideal, 0.05, &format!("3341-{name} @{fs}"));
+        }
+    }
+}
+
+/// Windowed-sinc low-pass at `rate`, cutoff `fc` Hz, `taps` long.
+fn lowpass(rate: f64, fc: f64, taps: usize) -> Vec<f64> {
+    let c = (taps - 1) as f64 / 2.0;
+    (0..taps)
+        .map(|i| {
+            let t = i as f64 - c;
+            let x = 2.0 * fc / rate;
+            let sinc = if t == 0.0 {
+                x
+            } else {
+                (PI * x * t).sin() / (PI * t)
+            };
+            let w = 0.42 - 0.5 * (2.0 * PI * i as f64 / (taps - 1) as f64).cos()
+                + 0.08 * (4.0 * PI * i as f64 / (taps - 1) as f64).cos();
+            sinc * w
+        })
+        .collect()
+}
+
+#[test]
+fn cases_20_to_23_inter_sample_peaks() {
+    for fs in RATES {
+        let up = 4.0 * fs;
+        let n = (up * 1.0) as usize;
+        // fs/6 sine at 0.5, with one period of fs/4 at 1.0 inserted, at 4 fs.
+        let period = (up / (fs / 4.0)) as usize; // 16 samples
+        let at = n / 2 - (n / 2) % 24;
+        let x: Vec<f64> = (0..n)
+            .map(|i| {
+                if (at..at + period).contains(&i) {
+                    (2.0 * PI * (i - at) as f64 / period as f64).sin()
+                } else {
+                    0.5 * (2.0 * PI * (fs / 6.0) * i as f64 / up).sin()
+                }
+            })
+            .collect();
+        let h = lowpass(up, 0.45 * fs, 801);
+        let half = h.len() / 2;
+        let y: Vec<f64> = (0..n)
+            .map(|i| {
+                h.iter()
+                    .enumerate()
+                    .map(|(k, c)| c * x.get((i + half).wrapping_sub(k)).copied().unwrap_or(0.0))
+                    .sum()
+            })
+            .collect();
+        let ideal = 20.0
+            * y[2000..n - 2000]
+                .iter()
+                .fold(0.0f64, |a, v| a.max(v.abs()))
+                .log10();
+        for offset in 0..4 {
+            let dec: Vec<f32> = y
+                .iter()
+                .skip(offset)
+                .step_by(4)
+                .map(|v| *v as f32)
+                .collect();
+            let tp = true_peak(fs, &dec);
+            near(tp, 0.0, 0.4, &format!("3341-{} @{fs} nominal", 20 + offset));
+            near(
+                tp,
+                ideal,
+                0.05,
+                &format!("3341-{} @{fs} against the band-limited ideal", 20 + offset),
+            );
+        }
+    }
+}
+
+#[test]
+fn tech_3342_loudness_range() {
+    for fs in RATES {
+        for (name, levels, want) in [
+            ("3342-1", vec![-20.0, -30.0], 10.0),
+            ("3342-2", vec![-20.0, -15.0], 5.0),
+            ("3342-3", vec![-40.0, -20.0], 20.0),
+            ("3342-4", vec![-50.0, -35.0, -20.0, -35.0, -50.0], 15.0),
+        ] {
+            let segs: Vec<_> = levels.iter().map(|l| (Some(*l), 20.0)).collect();
+            let m = stereo_meter(fs, &segments(fs, &segs));
+            near(m.loudness_range_lu(), want, 0.1, &format!("{name} @{fs}"));
+        }
+    }
+}
+
+#[test]
+fn silence_and_bad_samples_give_defined_results() {
+    let fs = 48_000.0;
+    let m = stereo_meter(fs, &vec![0.0; 96_000]);
+    assert_eq!(m.integrated_lufs(), f64::NEG_INFINITY);
+    assert_eq!(m.momentary_lufs(), f64::NEG_INFINITY);
+    assert_eq!(m.loudness_range_lu(), 0.0);
+    assert_eq!(m.true_peak_dbtp(), f64::NEG_INFINITY);
+    let empty = LoudnessMeter::new(fs, ChannelLayout::Stereo).unwrap();
+    assert_eq!(empty.integrated_lufs(), f64::NEG_INFINITY);
+    let mut x = tone(fs, -23.0, 10.0, 0);
+    x[1000] = f32::NAN;
+    x[2000] = f32::INFINITY;
+    let m = stereo_meter(fs, &x);
+    assert_eq!(m.non_finite_samples(), 4);
+    near(m.integrated_lufs(), -23.0, 0.02, "with two bad samples");
+    assert!(m.true_peak_dbtp().is_finite());
+    assert!(LoudnessMeter::new(0.0, ChannelLayout::Stereo).is_err());
+    assert!(LoudnessMeter::new(48_000.0, ChannelLayout::Custom(vec![])).is_err());
+    let mut wrong = LoudnessMeter::new(fs, ChannelLayout::Stereo).unwrap();
+    assert!(wrong.try_add_planar(&[&x]).is_err());
+}
+
+#[test]
+fn block_size_does_not_change_the_result() {
+    let fs = 44_100.0;
+    let x = mixmaster_tests::programme(2, 441_000, fs);
+    let whole = {
+        let mut m = LoudnessMeter::new(fs, ChannelLayout::Stereo).unwrap();
+        m.add_planar(&[&x[0], &x[1]]);
+        m
+    };
+    let mut m = LoudnessMeter::new(fs, ChannelLayout::Stereo).unwrap();
+    let mut rng = mixmaster_tests::Rng::new(9);
+    let mut pos = 0;
+    while pos < x[0].len() {
+        let n = rng.range(1, 5000).min(x[0].len() - pos);
+        m.add_planar(&[&x[0][pos..pos + n], &x[1][pos..pos + n]]);
+        pos += n;
+    }
+    near(
+        m.integrated_lufs(),
+        whole.integrated_lufs(),
+        1e-9,
+        "integrated",
+    );
+    near(
+        m.loudness_range_lu(),
+        whole.loudness_range_lu(),
+        1e-9,
+        "LRA",
+    );
+    near(
+        m.max_momentary_lufs(),
+        whole.max_momentary_lufs(),
+        1e-9,
+        "max M",
+    );
+    near(m.true_peak_dbtp(), whole.true_peak_dbtp(), 1e-9, "TP");
+    let mut inter = LoudnessMeter::new(fs, ChannelLayout::Stereo).unwrap();
+    let il: Vec<f32> = (0..x[0].len()).flat_map(|i| [x[0][i], x[1][i]]).collect();
+    inter.add_interleaved(&il);
+    near(
+        inter.integrated_lufs(),
+        whole.integrated_lufs(),
+        1e-9,
+        "interleaved",
+    );
+}
+
+#[test]
+fn agrees_with_the_ebur128_crate() {
+    for fs in RATES {
+        // Band-limited programme (tones with smooth envelopes and low-passed noise), where both
+        // meters' interpolators are accurate; on full-band noise ebur128's shorter filter reads low.
+        let n = (fs * 30.0) as usize;
+        let mut noise = mixmaster_tests::noise(5, 0.3, n);
+        let mut lp = mixmaster::mix::Filter::new(
+            mixmaster::mix::FilterKind::ButterworthLowPass(8),
+            0.3 * fs,
+        )
+        .unwrap();
+        use mixmaster::Processor;
+        lp.prepare(mixmaster::ProcessSpec::new(fs, 4096, 1))
+            .unwrap();
+        lp.process(&mut [&mut noise[..]]);
+        let x: Vec<Vec<f32>> = (0..2)
+            .map(|c| {
+                (0..n)
+                    .map(|i| {
+                        let t = i as f64 / fs;
+                        let env = 0.55 + 0.45 * (2.0 * PI * 0.3 * t + c as f64).sin();
+                        (env * (0.4 * (2.0 * PI * (220.0 + 110.0 * c as f64) * t).sin())
+                            + noise[i] as f64 * env) as f32
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut ours = LoudnessMeter::new(fs, ChannelLayout::Stereo).unwrap();
+        ours.add_planar(&[&x[0], &x[1]]);
+        let mode = ebur128::Mode::I
+            | ebur128::Mode::LRA
+            | ebur128::Mode::TRUE_PEAK
+            | ebur128::Mode::M
+            | ebur128::Mode::S;
+        let mut theirs = ebur128::EbuR128::new(2, fs as u32, mode).unwrap();
+        theirs.add_frames_planar_f32(&[&x[0], &x[1]]).unwrap();
+        near(
+            ours.integrated_lufs(),
+            theirs.loudness_global().unwrap(),
+            0.02,
+            &format!("integrated vs ebur128 @{fs}"),
+        );
+        near(
+            ours.loudness_range_lu(),
+            theirs.loudness_range().unwrap(),
+            0.1,
+            "LRA vs ebur128",
+        );
+        let tp = 20.0
+            * theirs
+                .true_peak(0)
+                .unwrap()
+                .max(theirs.true_peak(1).unwrap())
+                .log10();
+        near(ours.true_peak_dbtp(), tp, 0.05, "true peak vs ebur128");
+    }
+}
+
+#[test]
+fn analyze_reports_series_and_values() {
+    let fs = 48_000.0;
+    let x = tone(fs, -23.0, 12.0, 0);
+    let r = analyze(fs, ChannelLayout::Stereo, &[&x, &x], 0.1).unwrap();
+    near(r.integrated_lufs, -23.0, 0.02, "report I");
+    near(r.hop_s, 0.1, 1e-12, "hop");
+    assert_eq!(r.momentary_lufs.len(), 120);
+    near(*r.short_term_lufs.last().unwrap(), -23.0, 0.05, "last S");
+    near(r.duration_s, 12.0, 1e-9, "duration");
+    assert!(analyze(fs, ChannelLayout::Stereo, &[&x], 0.1).is_err());
+}
