@@ -74,15 +74,20 @@ impl Interpolator {
             let w = bessel_i0(KAISER_BETA * math::sqrt((1.0 - r * r).max(0.0))) / i0b;
             *v = sinc * w;
         }
-        let mut coeffs = vec![0.0f32; n];
+        let mut coeffs = Vec::with_capacity(n);
         let mut l1 = 0.0f32;
         for p in 0..l {
             let taps: Vec<f64> = (0..TAPS_PER_PHASE).map(|k| h[k * l + p]).collect();
+            // The branch that lands on the input samples is a unit impulse: the sample peak
+            // (tracked separately) covers it, so it is not computed.
+            if taps.iter().filter(|t| t.abs() > 1e-9).count() == 1 {
+                continue;
+            }
             let dc: f64 = taps.iter().sum();
             let mut norm = 0.0f32;
-            for (k, t) in taps.iter().enumerate() {
+            for t in &taps {
                 let c = (t / dc) as f32;
-                coeffs[p * TAPS_PER_PHASE + k] = c;
+                coeffs.push(c);
                 norm += c.abs();
             }
             l1 = l1.max(norm);
@@ -99,16 +104,22 @@ impl Interpolator {
         self.factor
     }
 
-    /// Largest |interpolated value| over the window `x[0..TAPS_PER_PHASE]` (all phases).
+    /// Largest |interpolated value| over `n` windows `x[i..i + TAPS_PER_PHASE]`, all phases.
+    /// Taps are the outer loop and output samples the inner one, so the inner loop is a
+    /// vectorisable multiply-add over `CHUNK` independent accumulators.
     #[inline]
-    fn peak_of_window(&self, x: &[f32]) -> f32 {
+    fn peak_of_chunk(&self, x: &[f32], n: usize) -> f32 {
         let mut m = 0.0f32;
         for phase in self.coeffs.chunks_exact(TAPS_PER_PHASE) {
-            let mut acc = 0.0f32;
-            for (c, v) in phase.iter().zip(x.iter()) {
-                acc += c * v;
+            let mut acc = [0.0f32; CHUNK];
+            for (k, c) in phase.iter().enumerate() {
+                for (a, v) in acc[..n].iter_mut().zip(&x[k..k + n]) {
+                    *a += c * v;
+                }
             }
-            m = m.max(acc.abs());
+            for a in &acc[..n] {
+                m = m.max(a.abs());
+            }
         }
         m
     }
@@ -154,18 +165,13 @@ impl TruePeak {
                 *d = if s.is_finite() { *s } else { 0.0 };
             }
             let local = h.iter().fold(0.0f32, |a, v| a.max(v.abs()));
+            // The samples themselves are true-peak candidates (the identity branch).
+            for v in &h[keep..] {
+                self.peak = self.peak.max(v.abs());
+            }
             // The interpolated values in this stretch cannot exceed l1 * local.
             if local * self.interp.l1 > self.peak {
-                for i in 0..n {
-                    let p = self.interp.peak_of_window(&h[i..i + TAPS_PER_PHASE]);
-                    if p > self.peak {
-                        self.peak = p;
-                    }
-                }
-                // Sample peaks are true-peak candidates too (phase 0 is close to, not exactly, them).
-                for v in &h[keep..] {
-                    self.peak = self.peak.max(v.abs());
-                }
+                self.peak = self.peak.max(self.interp.peak_of_chunk(h, n));
             }
             h.copy_within(n..n + keep, 0);
         }
