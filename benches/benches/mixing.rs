@@ -46,6 +46,12 @@ fn mixing(c: &mut Criterion) {
     d.set_feedback(0.5).unwrap();
     bench(c, "delay", Box::new(d));
     bench(c, "reverb", Box::new(Reverb::new()));
+    // The limiter on signal driven 12 dB over its ceiling (always limiting).
+    bench(
+        c,
+        "true_peak_limiter",
+        Box::new(mixmaster::master::Limiter::new(-13.0, 5.0).unwrap()),
+    );
     // Copy-only baseline, to read the others against.
     let input = stereo_signal(FRAMES);
     let mut buf = input.clone();

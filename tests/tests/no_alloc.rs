@@ -37,6 +37,10 @@ fn processors() -> Vec<(Box<dyn Processor>, usize)> {
         (Box::new(ping), 2),
         (Box::new(Reverb::new()), 2),
         (
+            Box::new(mixmaster::master::Limiter::new(-3.0, 5.0).unwrap()),
+            2,
+        ),
+        (
             Box::new(Chain::new().with(Gain::new()).with(Reverb::new())),
             2,
         ),

@@ -17,8 +17,8 @@ use crate::math;
 pub const TAPS_PER_PHASE: usize = 24;
 /// Kaiser window shape.
 const KAISER_BETA: f64 = 8.0;
-/// Input frames examined per skip decision.
-const CHUNK: usize = 64;
+/// Input frames examined per skip decision (and the most `window_peaks` handles at once).
+pub const CHUNK: usize = 64;
 
 /// Oversampling factor for `sample_rate`: the power of two reaching at least 192 kHz.
 pub fn oversampling_factor(sample_rate: f64) -> usize {
@@ -102,6 +102,29 @@ impl Interpolator {
     /// The oversampling factor.
     pub fn factor(&self) -> usize {
         self.factor
+    }
+
+    /// Largest |interpolated value| of each of the `n` windows `x[i..i + TAPS_PER_PHASE]` over
+    /// the non-identity branches, into `out[..n]` (vectorised like [`Self::peak_of_chunk`]).
+    pub fn window_peaks(&self, x: &[f32], out: &mut [f32]) {
+        let n = out.len();
+        out.fill(0.0);
+        for phase in self.coeffs.chunks_exact(TAPS_PER_PHASE) {
+            let mut acc = [0.0f32; CHUNK];
+            for (k, c) in phase.iter().enumerate() {
+                for (a, v) in acc[..n].iter_mut().zip(&x[k..k + n]) {
+                    *a += c * v;
+                }
+            }
+            for (o, a) in out.iter_mut().zip(&acc[..n]) {
+                *o = o.max(a.abs());
+            }
+        }
+    }
+
+    /// Bound on |interpolated| / max |input| (the largest L1 norm of a branch).
+    pub fn l1_bound(&self) -> f32 {
+        self.l1
     }
 
     /// Largest |interpolated value| over `n` windows `x[i..i + TAPS_PER_PHASE]`, all phases.

@@ -1,0 +1,373 @@
+//! [`Limiter`]: a brickwall lookahead limiter whose output's true peak stays under a ceiling.
+//!
+//! Per input frame `n` the required gain is `r[n] = ceiling / p[n]` (at most 1), where `p[n]`
+//! is the largest of the channels' sample at `n` and the interpolated values (the same
+//! interpolator as the true-peak meter) of the window of [`TAPS_PER_PHASE`] frames ending at
+//! `n` (channels linked). The gain envelope is a trailing minimum of `r` over `M = D + T − 1`
+//! frames, a release that only moves up towards that minimum (never above it), and a box
+//! average over the lookahead `D`. Every value averaged is at most `r[j]` for each window `j`
+//! that touches the output frame, which is the input delayed by `D + T − 2`: the gain under any
+//! peak is at most what that peak needs, and it is flat across the interpolation window at the
+//! peak itself. The ceiling used inside is 0.1 dB below the one set, for the small modulation of
+//! the gain across a window where it is not flat.
+//!
+//! Below the ceiling every `r` is exactly 1, the box average of ones is exactly 1, and the
+//! output is the input delayed, bit for bit. Everything runs per frame, so the output does not
+//! depend on the block size.
+
+use alloc::vec;
+use alloc::vec::Vec;
+
+use super::true_peak::{CHUNK, Interpolator, TAPS_PER_PHASE};
+use crate::db;
+use crate::denormal::FlushGuard;
+use crate::error::{Error, Range, Result};
+use crate::math;
+use crate::param::ParamInfo;
+use crate::processor::{ProcessSpec, Processor};
+use crate::validate;
+
+/// Safety margin below the set ceiling, in dB.
+pub const MARGIN_DB: f64 = 0.1;
+
+const PARAMS: &[ParamInfo] = &[
+    ParamInfo::new("ceiling_dbtp", -30.0, 0.0, -1.0, "dBTP"),
+    ParamInfo::new("release_ms", 1.0, 2000.0, 100.0, "ms"),
+    ParamInfo::new("auto_release", 0.0, 1.0, 0.0, ""),
+];
+
+/// A fixed-capacity monotonic deque giving the minimum of the last `len` values.
+#[derive(Debug, Clone, Default)]
+struct SlidingMin {
+    val: Vec<f32>,
+    idx: Vec<u64>,
+    head: usize,
+    count: usize,
+    len: u64,
+}
+
+impl SlidingMin {
+    fn new(len: usize) -> Self {
+        SlidingMin {
+            val: vec![0.0; len + 1],
+            idx: vec![0; len + 1],
+            head: 0,
+            count: 0,
+            len: len as u64,
+        }
+    }
+    fn clear(&mut self) {
+        self.head = 0;
+        self.count = 0;
+    }
+    #[inline]
+    fn push(&mut self, i: u64, v: f32) -> f32 {
+        let cap = self.val.len();
+        // Drop larger values from the back.
+        while self.count > 0 {
+            let back = (self.head + self.count - 1) % cap;
+            if self.val[back] >= v {
+                self.count -= 1;
+            } else {
+                break;
+            }
+        }
+        let slot = (self.head + self.count) % cap;
+        self.val[slot] = v;
+        self.idx[slot] = i;
+        self.count += 1;
+        // Drop the front if it left the window.
+        while self.idx[self.head] + self.len <= i {
+            self.head = (self.head + 1) % cap;
+            self.count -= 1;
+        }
+        self.val[self.head]
+    }
+}
+
+/// A true-peak brickwall limiter with lookahead, linked across channels.
+#[derive(Debug, Clone)]
+pub struct Limiter {
+    ceiling_dbtp: f64,
+    lookahead_ms: f64,
+    release_ms: f64,
+    auto_release: bool,
+    ceiling: f32,
+    release_coef: f32,
+    slow_coef: f32,
+    interp: Option<Interpolator>,
+    lookahead: usize,
+    /// Per channel: the last `T − 1` inputs, then a chunk (window computation).
+    hist: Vec<Vec<f32>>,
+    /// Per channel: delay line of `latency` frames (a ring).
+    delay: Vec<Vec<f32>>,
+    delay_pos: usize,
+    hold: SlidingMin,
+    boxbuf: Vec<f64>,
+    box_sum: f64,
+    box_pos: usize,
+    env: f32,
+    reduction_avg: f32,
+    frame: u64,
+    gain_now: f32,
+    spec: Option<ProcessSpec>,
+}
+
+impl Limiter {
+    /// A limiter with `ceiling_dbtp` in [−30, 0] and `lookahead_ms` in [0.5, 20]; release 100 ms.
+    pub fn new(ceiling_dbtp: f64, lookahead_ms: f64) -> Result<Self> {
+        let mut l = Limiter {
+            ceiling_dbtp: -1.0,
+            lookahead_ms: 5.0,
+            release_ms: 100.0,
+            auto_release: false,
+            ceiling: 0.0,
+            release_coef: 0.0,
+            slow_coef: 0.0,
+            interp: None,
+            lookahead: 0,
+            hist: Vec::new(),
+            delay: Vec::new(),
+            delay_pos: 0,
+            hold: SlidingMin::default(),
+            boxbuf: Vec::new(),
+            box_sum: 0.0,
+            box_pos: 0,
+            env: 1.0,
+            reduction_avg: 0.0,
+            frame: 0,
+            gain_now: 1.0,
+            spec: None,
+        };
+        l.set_ceiling_dbtp(ceiling_dbtp)?;
+        l.lookahead_ms =
+            validate::in_range("lookahead_ms", lookahead_ms, Range::closed(0.5, 20.0))?;
+        Ok(l)
+    }
+
+    /// Ceiling in dBTP, [−30, 0]. Changes take effect smoothly through the lookahead.
+    pub fn set_ceiling_dbtp(&mut self, v: f64) -> Result<()> {
+        self.ceiling_dbtp = validate::in_range_note(
+            "ceiling_dbtp",
+            v,
+            Range::closed(-30.0, 0.0),
+            "a true-peak ceiling from -30 to 0 dBTP",
+        )?;
+        self.ceiling = db::db_to_gain(v - MARGIN_DB) as f32;
+        Ok(())
+    }
+
+    /// Release time constant in ms, [1, 2000].
+    pub fn set_release_ms(&mut self, v: f64) -> Result<()> {
+        self.release_ms = validate::in_range("release_ms", v, Range::closed(1.0, 2000.0))?;
+        self.update();
+        Ok(())
+    }
+
+    /// Programme-dependent release: the longer and deeper the limiting over the last second,
+    /// the slower the release (up to 4× the set time), so dense material does not pump.
+    pub fn set_auto_release(&mut self, on: bool) {
+        self.auto_release = on;
+    }
+
+    /// The ceiling in dBTP.
+    pub fn ceiling_dbtp(&self) -> f64 {
+        self.ceiling_dbtp
+    }
+
+    /// The gain applied to the most recent output frame (linear, ≤ 1).
+    pub fn current_gain(&self) -> f32 {
+        self.gain_now
+    }
+
+    /// The gain reduction of the most recent output frame, dB (positive).
+    pub fn gain_reduction_db(&self) -> f64 {
+        -db::gain_to_db(self.gain_now as f64)
+    }
+
+    fn update(&mut self) {
+        let fs = self.spec.map_or(48_000.0, |s| s.sample_rate);
+        self.release_coef = math::exp(-1.0 / (self.release_ms * 0.001 * fs)) as f32;
+        self.slow_coef = math::exp(-1.0 / fs) as f32;
+    }
+
+    fn latency(&self) -> usize {
+        self.lookahead + TAPS_PER_PHASE - 2
+    }
+
+    /// Processes one chunk of at most `CHUNK` frames.
+    fn run_chunk(&mut self, block: &mut [&mut [f32]], off: usize, n: usize) {
+        let keep = TAPS_PER_PHASE - 1;
+        let Some(interp) = &self.interp else { return };
+        // Required gain per frame, linked over channels.
+        let mut r = [1.0f32; CHUNK];
+        let mut w = [0.0f32; CHUNK];
+        for (c, ch) in block.iter().enumerate() {
+            let h = &mut self.hist[c];
+            for (d, s) in h[keep..keep + n].iter_mut().zip(&ch[off..off + n]) {
+                *d = if s.is_finite() { *s } else { 0.0 };
+            }
+            let local = h[..keep + n].iter().fold(0.0f32, |a, v| a.max(v.abs()));
+            if local * interp.l1_bound() > self.ceiling {
+                interp.window_peaks(&h[..keep + n], &mut w[..n]);
+                for i in 0..n {
+                    let p = w[i].max(h[keep + i].abs());
+                    if p > self.ceiling {
+                        r[i] = r[i].min(self.ceiling / p);
+                    }
+                }
+            }
+            h.copy_within(n..n + keep, 0);
+        }
+        // Envelope: hold, release, box average; then the delayed output.
+        let d = self.lookahead;
+        let len = self.delay[0].len();
+        let inv_d = 1.0 / d as f64;
+        for (i, ri) in r[..n].iter().enumerate() {
+            let held = self.hold.push(self.frame, *ri);
+            self.frame += 1;
+            let rel = if self.auto_release {
+                let slow = 1.0 + 3.0 * (self.reduction_avg * 4.0).min(1.0);
+                math::exp(math::ln(self.release_coef as f64) / slow as f64) as f32
+            } else {
+                self.release_coef
+            };
+            self.env = if held < self.env {
+                held
+            } else {
+                held + (self.env - held) * rel
+            };
+            self.reduction_avg =
+                (1.0 - self.env) + (self.reduction_avg - (1.0 - self.env)) * self.slow_coef;
+            self.box_sum += self.env as f64 - self.boxbuf[self.box_pos];
+            self.boxbuf[self.box_pos] = self.env as f64;
+            self.box_pos = if self.box_pos + 1 == d {
+                0
+            } else {
+                self.box_pos + 1
+            };
+            // Re-sum each lap so rounding never accumulates.
+            if self.box_pos == 0 {
+                self.box_sum = self.boxbuf.iter().sum();
+            }
+            let g = if self.box_sum >= d as f64 {
+                1.0
+            } else {
+                (self.box_sum * inv_d) as f32
+            };
+            self.gain_now = g;
+            let p = self.delay_pos;
+            for (c, ch) in block.iter_mut().enumerate() {
+                let x = ch[off + i];
+                let line = &mut self.delay[c];
+                let y = line[p];
+                line[p] = if x.is_finite() { x } else { 0.0 };
+                ch[off + i] = y * g;
+            }
+            self.delay_pos = if p + 1 == len { 0 } else { p + 1 };
+        }
+    }
+}
+
+impl Processor for Limiter {
+    fn name(&self) -> &'static str {
+        "limiter"
+    }
+
+    fn prepare(&mut self, spec: ProcessSpec) -> Result<()> {
+        spec.validate()?;
+        if spec.sample_rate < 8_000.0 {
+            return Err(Error::Parameter {
+                name: "sample_rate",
+                value: spec.sample_rate,
+                range: Range::closed(8_000.0, 1_536_000.0),
+                note: "the true-peak limiter needs at least 8 kHz",
+            });
+        }
+        self.spec = Some(spec);
+        self.interp = Some(Interpolator::new(spec.sample_rate));
+        self.lookahead =
+            (math::round(self.lookahead_ms * 0.001 * spec.sample_rate) as usize).max(2);
+        let m = self.lookahead + TAPS_PER_PHASE - 1;
+        self.hold = SlidingMin::new(m);
+        self.boxbuf = vec![1.0; self.lookahead];
+        self.hist = vec![vec![0.0; TAPS_PER_PHASE - 1 + CHUNK]; spec.channels];
+        self.delay = vec![vec![0.0; self.latency()]; spec.channels];
+        self.update();
+        self.reset();
+        Ok(())
+    }
+
+    fn spec(&self) -> Option<ProcessSpec> {
+        self.spec
+    }
+
+    fn process_block(&mut self, block: &mut [&mut [f32]]) {
+        let _ftz = FlushGuard::new();
+        let frames = block.first().map_or(0, |c| c.len());
+        let mut off = 0;
+        while off < frames {
+            let n = CHUNK.min(frames - off);
+            self.run_chunk(block, off, n);
+            off += n;
+        }
+    }
+
+    fn reset(&mut self) {
+        for h in &mut self.hist {
+            h.fill(0.0);
+        }
+        for d in &mut self.delay {
+            d.fill(0.0);
+        }
+        self.delay_pos = 0;
+        self.hold.clear();
+        self.boxbuf.fill(1.0);
+        self.box_sum = self.boxbuf.len() as f64;
+        self.box_pos = 0;
+        self.env = 1.0;
+        self.reduction_avg = 0.0;
+        self.frame = 0;
+        self.gain_now = 1.0;
+    }
+
+    fn latency_frames(&self) -> usize {
+        if self.spec.is_some() {
+            self.latency()
+        } else {
+            0
+        }
+    }
+
+    fn tail_frames(&self) -> usize {
+        self.latency_frames()
+    }
+
+    fn params(&self) -> &'static [ParamInfo] {
+        PARAMS
+    }
+
+    fn set_param(&mut self, index: usize, value: f64) -> Result<()> {
+        match index {
+            0 => self.set_ceiling_dbtp(value),
+            1 => self.set_release_ms(value),
+            2 => {
+                validate::unit("auto_release", value)?;
+                self.set_auto_release(value >= 0.5);
+                Ok(())
+            }
+            _ => Err(Error::UnknownParameter {
+                processor: self.name(),
+            }),
+        }
+    }
+
+    fn param(&self, index: usize) -> Option<f64> {
+        Some(match index {
+            0 => self.ceiling_dbtp,
+            1 => self.release_ms,
+            2 => self.auto_release as u8 as f64,
+            _ => return None,
+        })
+    }
+}
