@@ -45,6 +45,9 @@ pub fn power_to_db(power: f64) -> f64 {
     }
 }
 
+/// Largest gain loudness normalization applies, in dB (a quieter programme is an error).
+pub const MAX_NORMALIZE_GAIN_DB: f64 = 60.0;
+
 /// Conversion factor from log2 to dB of amplitude: `20 log10(2)`.
 pub const DB_PER_LOG2: f32 = 6.020_6;
 

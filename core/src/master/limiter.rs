@@ -110,6 +110,8 @@ pub struct Limiter {
     reduction_avg: f32,
     frame: u64,
     gain_now: f32,
+    /// Smallest gain applied since the last `reset` (or since read with `take_max_reduction`).
+    gain_min: f32,
     spec: Option<ProcessSpec>,
 }
 
@@ -137,6 +139,7 @@ impl Limiter {
             reduction_avg: 0.0,
             frame: 0,
             gain_now: 1.0,
+            gain_min: 1.0,
             spec: None,
         };
         l.set_ceiling_dbtp(ceiling_dbtp)?;
@@ -183,6 +186,11 @@ impl Limiter {
     /// The gain reduction of the most recent output frame, dB (positive).
     pub fn gain_reduction_db(&self) -> f64 {
         -db::gain_to_db(self.gain_now as f64)
+    }
+
+    /// The largest gain reduction since `prepare` or `reset`, dB (positive).
+    pub fn max_gain_reduction_db(&self) -> f64 {
+        -db::gain_to_db(self.gain_min as f64)
     }
 
     fn update(&mut self) {
@@ -256,6 +264,7 @@ impl Limiter {
                 (self.box_sum * inv_d) as f32
             };
             self.gain_now = g;
+            self.gain_min = self.gain_min.min(g);
             let p = self.delay_pos;
             for (c, ch) in block.iter_mut().enumerate() {
                 let x = ch[off + i];
@@ -329,6 +338,7 @@ impl Processor for Limiter {
         self.reduction_avg = 0.0;
         self.frame = 0;
         self.gain_now = 1.0;
+        self.gain_min = 1.0;
     }
 
     fn latency_frames(&self) -> usize {

@@ -3,12 +3,17 @@
 //! * [`loudness`]: BS.1770 / EBU R128 loudness meter (momentary, short-term, integrated, LRA,
 //!   sample and true peak) and one-call analysis;
 //! * [`limiter`]: true-peak brickwall lookahead limiter;
+//! * [`normalize`]: loudness normalization to platform targets, one track or an album;
 //! * [`kweighting`] and [`true_peak`]: its building blocks, usable alone.
 
 pub mod kweighting;
 pub mod limiter;
 pub mod loudness;
+pub mod normalize;
 pub mod true_peak;
 
 pub use limiter::Limiter;
 pub use loudness::{ChannelLayout, LoudnessMeter, LoudnessReport, MeterOptions, analyze};
+pub use normalize::{
+    AlbumReport, Levels, NormalizeReport, Preset, Target, normalize, normalize_album,
+};
