@@ -4,16 +4,22 @@
 //!   sample and true peak) and one-call analysis;
 //! * [`limiter`]: true-peak brickwall lookahead limiter;
 //! * [`normalize`]: loudness normalization to platform targets, one track or an album;
+//! * [`width`]: mid/side stereo width with bass mono; [`dither`]: TPDF dither, noise shaping
+//!   and integer conversion;
 //! * [`kweighting`] and [`true_peak`]: its building blocks, usable alone.
 
+pub mod dither;
 pub mod kweighting;
 pub mod limiter;
 pub mod loudness;
 pub mod normalize;
 pub mod true_peak;
+pub mod width;
 
+pub use dither::{Dither, NoiseShaping};
 pub use limiter::Limiter;
 pub use loudness::{ChannelLayout, LoudnessMeter, LoudnessReport, MeterOptions, analyze};
 pub use normalize::{
     AlbumReport, Levels, NormalizeReport, Preset, Target, normalize, normalize_album,
 };
+pub use width::StereoWidth;

@@ -1,0 +1,158 @@
+//! Stereo width and dither.
+
+use mixmaster::master::dither::{quantize_plain, to_i16, to_i24, to_i32};
+use mixmaster::master::{Dither, NoiseShaping, StereoWidth};
+use mixmaster::{ProcessSpec, Processor};
+use mixmaster_tests::{check_contract, noise, sine};
+
+fn run_width(w: f64, bass: f64, l: &[f32], r: &[f32]) -> (Vec<f32>, Vec<f32>) {
+    let mut p = StereoWidth::new();
+    p.set_width(w).unwrap();
+    p.set_bass_mono_hz(bass).unwrap();
+    p.prepare(ProcessSpec::new(48_000.0, 512, 2)).unwrap();
+    let (mut a, mut b) = (l.to_vec(), r.to_vec());
+    p.process(&mut [&mut a[..], &mut b[..]]);
+    (a, b)
+}
+
+#[test]
+fn width_scales_the_side_signal() {
+    let (l, r) = (noise(1, 0.5, 4800), noise(2, 0.5, 4800));
+    let (a, b) = run_width(1.0, 0.0, &l, &r);
+    assert!(
+        a.iter()
+            .zip(&l)
+            .chain(b.iter().zip(&r))
+            .all(|(x, y)| (x - y).abs() < 1e-6)
+    );
+    let (a, b) = run_width(0.0, 0.0, &l, &r);
+    assert!(a.iter().zip(&b).all(|(x, y)| (x - y).abs() < 1e-7));
+    let (a, b) = run_width(2.0, 0.0, &l, &r);
+    for i in 0..l.len() {
+        let (m, s) = (0.5 * (l[i] + r[i]), 0.5 * (l[i] - r[i]));
+        assert!((a[i] - (m + 2.0 * s)).abs() < 1e-6 && (b[i] - (m - 2.0 * s)).abs() < 1e-6);
+    }
+}
+
+#[test]
+fn bass_mono_makes_lows_mono_and_keeps_highs() {
+    let fs = 48_000.0;
+    let low = sine(40.0, 0.5, 0.0, fs, 48_000);
+    let high = sine(5_000.0, 0.5, 0.0, fs, 48_000);
+    let zero = vec![0.0f32; 48_000];
+    // 40 Hz in the left only: comes out equally in both channels.
+    let (a, b) = run_width(1.0, 150.0, &low, &zero);
+    let rms = |x: &[f32]| (x[24_000..].iter().map(|v| v * v).sum::<f32>() / 24_000.0).sqrt();
+    // The LR4 high-pass still passes (40/150)^4 = 0.5 % at 40 Hz into the left: up to 1 % apart.
+    assert!(
+        (rms(&a) - rms(&b)).abs() < 0.02 * rms(&a),
+        "{} vs {}",
+        rms(&a),
+        rms(&b)
+    );
+    // 5 kHz in the left only stays in the left.
+    let (a, b) = run_width(1.0, 150.0, &high, &zero);
+    assert!(rms(&b) < 0.01 * rms(&a));
+    assert!((rms(&a) - 0.5 / 2f32.sqrt()).abs() < 0.01);
+}
+
+#[test]
+fn width_contract() {
+    check_contract("width", &|| Box::new(StereoWidth::new()), 2, &|p| {
+        p.set_param_by_name("width", 1.7).unwrap()
+    });
+    let make = || -> Box<dyn Processor> {
+        let mut w = StereoWidth::new();
+        w.set_bass_mono_hz(120.0).unwrap();
+        Box::new(w)
+    };
+    check_contract("width bass mono", &make, 2, &|p| {
+        p.set_param_by_name("width", 0.3).unwrap()
+    });
+    assert!(StereoWidth::new().set_width(2.5).is_err());
+    assert!(StereoWidth::new().set_bass_mono_hz(5.0).is_err());
+}
+
+#[test]
+fn integer_conversion_rounds_and_clips() {
+    assert_eq!(to_i16(1.0), 32_767);
+    assert_eq!(to_i16(2.0), 32_767);
+    assert_eq!(to_i16(-1.0), -32_768);
+    assert_eq!(to_i16(-3.0), -32_768);
+    assert_eq!(to_i16(0.5 / 32_768.0), 1);
+    assert_eq!(to_i16(-0.5 / 32_768.0), -1);
+    assert_eq!(to_i16(0.49 / 32_768.0), 0);
+    assert_eq!(to_i16(f32::NAN), 0);
+    assert_eq!(to_i16(f32::INFINITY), 32_767);
+    assert_eq!(to_i24(1.0), 8_388_607);
+    assert_eq!(to_i24(-1.0), -8_388_608);
+    assert_eq!(to_i32(1.0), i32::MAX);
+    assert_eq!(to_i32(-1.0), i32::MIN);
+    assert_eq!(quantize_plain(0.25, 8), 32);
+    assert!(Dither::new(7, NoiseShaping::None, 1).is_err());
+}
+
+fn dither_error(shaping: NoiseShaping, x: &[f32]) -> Vec<f64> {
+    let mut d = Dither::new(16, shaping, 7).unwrap();
+    x.iter()
+        .map(|v| d.quantize(*v) as f64 - *v as f64 * 32_768.0)
+        .collect()
+}
+
+#[test]
+fn tpdf_error_has_the_analytic_variance_and_no_signal_in_it() {
+    let x = sine(997.0, 0.3, 0.0, 48_000.0, 200_000);
+    let e = dither_error(NoiseShaping::None, &x);
+    let mean = e.iter().sum::<f64>() / e.len() as f64;
+    let var = e.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / e.len() as f64;
+    // Rounding (1/12) plus two uniform ±1/2 (1/12 each): 1/4 LSB².
+    assert!(mean.abs() < 0.01, "mean {mean}");
+    assert!((var - 0.25).abs() < 0.01, "variance {var}");
+    let exx: f64 = x.iter().map(|v| (*v as f64).powi(2)).sum();
+    let eee: f64 = e.iter().map(|v| v * v).sum();
+    let corr = e.iter().zip(&x).map(|(a, b)| a * *b as f64).sum::<f64>() / (eee * exx).sqrt();
+    assert!(
+        corr.abs() < 0.01,
+        "error correlates with the signal: {corr}"
+    );
+}
+
+#[test]
+fn dither_keeps_a_signal_below_one_lsb() {
+    // A sine of 0.4 LSB amplitude: plain rounding erases it, dither keeps it on average.
+    let amp = 0.4 / 32_768.0;
+    let x = sine(1_000.0, amp, 0.0, 48_000.0, 480_000);
+    assert!(x.iter().all(|v| to_i16(*v) == 0));
+    let mut d = Dither::new(16, NoiseShaping::None, 3).unwrap();
+    let q: Vec<f64> = x.iter().map(|v| d.quantize(*v) as f64).collect();
+    let (mut c, mut s) = (0.0, 0.0);
+    for (n, v) in q.iter().enumerate() {
+        let ph = 2.0 * std::f64::consts::PI * 1_000.0 * n as f64 / 48_000.0;
+        c += v * ph.cos();
+        s += v * ph.sin();
+    }
+    let recovered = 2.0 * (c * c + s * s).sqrt() / q.len() as f64;
+    assert!((recovered - 0.4).abs() < 0.02, "recovered {recovered} LSB");
+}
+
+#[test]
+fn noise_shaping_moves_error_out_of_the_low_band() {
+    let x = noise(3, 0.2, 96_000);
+    let low_power = |e: &[f64]| {
+        // Error power below 2 kHz, through an 8th-order Butterworth low-pass.
+        let mut lp =
+            mixmaster::mix::Filter::new(mixmaster::mix::FilterKind::ButterworthLowPass(8), 2_000.0)
+                .unwrap();
+        lp.prepare(ProcessSpec::new(48_000.0, 4096, 1)).unwrap();
+        let mut v: Vec<f32> = e.iter().map(|x| *x as f32).collect();
+        lp.process(&mut [&mut v[..]]);
+        v[1000..].iter().map(|x| (*x as f64).powi(2)).sum::<f64>() / (v.len() - 1000) as f64
+    };
+    let flat = low_power(&dither_error(NoiseShaping::None, &x));
+    let first = low_power(&dither_error(NoiseShaping::FirstOrder, &x));
+    let second = low_power(&dither_error(NoiseShaping::SecondOrder, &x));
+    assert!(
+        first < 0.3 * flat && second < first,
+        "flat {flat}, first {first}, second {second}"
+    );
+}
