@@ -40,6 +40,7 @@ pub mod error;
 pub mod master;
 pub mod math;
 pub mod mix;
+pub mod oversample;
 pub mod param;
 pub mod processor;
 pub mod smooth;

@@ -11,6 +11,12 @@ use mixmaster_tests::programme;
 #[global_allocator]
 static ALLOC: CountingAllocator = CountingAllocator;
 
+fn bass_mono() -> mixmaster::master::StereoWidth {
+    let mut w = mixmaster::master::StereoWidth::new();
+    w.set_bass_mono_hz(120.0).unwrap();
+    w
+}
+
 fn processors() -> Vec<(Box<dyn Processor>, usize)> {
     let mut comp = Compressor::new();
     comp.set_detector(Detector::Rms);

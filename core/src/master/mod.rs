@@ -6,6 +6,7 @@
 //! * [`normalize`]: loudness normalization to platform targets, one track or an album;
 //! * [`width`]: mid/side stereo width with bass mono; [`dither`]: TPDF dither, noise shaping
 //!   and integer conversion;
+//! * [`saturation`]: oversampled soft clipping;
 //! * [`kweighting`] and [`true_peak`]: its building blocks, usable alone.
 
 pub mod dither;
@@ -13,6 +14,7 @@ pub mod kweighting;
 pub mod limiter;
 pub mod loudness;
 pub mod normalize;
+pub mod saturation;
 pub mod true_peak;
 pub mod width;
 
@@ -22,4 +24,5 @@ pub use loudness::{ChannelLayout, LoudnessMeter, LoudnessReport, MeterOptions, a
 pub use normalize::{
     AlbumReport, Levels, NormalizeReport, Preset, Target, normalize, normalize_album,
 };
+pub use saturation::{Curve, Saturation};
 pub use width::StereoWidth;
