@@ -43,6 +43,14 @@ fn processors() -> Vec<(Box<dyn Processor>, usize)> {
         (Box::new(ping), 2),
         (Box::new(Reverb::new()), 2),
         (
+            Box::new(
+                mixmaster::master::Saturation::new(mixmaster::master::Curve::Asymmetric, 4)
+                    .unwrap(),
+            ),
+            2,
+        ),
+        (Box::new(bass_mono()), 2),
+        (
             Box::new(mixmaster::master::Limiter::new(-3.0, 5.0).unwrap()),
             2,
         ),
