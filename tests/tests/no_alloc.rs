@@ -103,3 +103,29 @@ fn the_counter_counts() {
     // The proof above is only as good as the counter: check that it sees an allocation.
     assert!(allocations_in(|| drop(std::hint::black_box(vec![1u8; 10]))) >= 1);
 }
+
+#[test]
+fn linear_phase_eq_allocates_nothing_even_when_bands_change() {
+    use mixmaster::master::LinearPhaseEq;
+    use mixmaster::mix::biquad::{Design, FilterKind};
+    let mut eq = LinearPhaseEq::new(&[Design::new(FilterKind::Peaking, 1000.0)]).unwrap();
+    eq.prepare(ProcessSpec::new(48_000.0, 256, 2)).unwrap();
+    let mut l = vec![0.1f32; 4096];
+    let mut r = vec![0.1f32; 4096];
+    let n = allocations_in(|| {
+        eq.process(&mut [&mut l[..], &mut r[..]]);
+        eq.set_band(
+            0,
+            Design {
+                kind: FilterKind::Peaking,
+                frequency_hz: 2000.0,
+                q: 1.0,
+                gain_db: 6.0,
+            },
+        )
+        .unwrap();
+        eq.process(&mut [&mut l[..], &mut r[..]]);
+        eq.reset();
+    });
+    assert_eq!(n, 0);
+}

@@ -7,11 +7,14 @@
 //! * [`width`]: mid/side stereo width with bass mono; [`dither`]: TPDF dither, noise shaping
 //!   and integer conversion;
 //! * [`saturation`]: oversampled soft clipping;
+//! * `linear_phase_eq` (feature `std`): the biquad EQ's bands as a linear-phase FIR;
 //! * [`kweighting`] and [`true_peak`]: its building blocks, usable alone.
 
 pub mod dither;
 pub mod kweighting;
 pub mod limiter;
+#[cfg(feature = "std")]
+pub mod linear_phase_eq;
 pub mod loudness;
 pub mod normalize;
 pub mod saturation;
@@ -20,6 +23,8 @@ pub mod width;
 
 pub use dither::{Dither, NoiseShaping};
 pub use limiter::Limiter;
+#[cfg(feature = "std")]
+pub use linear_phase_eq::LinearPhaseEq;
 pub use loudness::{ChannelLayout, LoudnessMeter, LoudnessReport, MeterOptions, analyze};
 pub use normalize::{
     AlbumReport, Levels, NormalizeReport, Preset, Target, normalize, normalize_album,
