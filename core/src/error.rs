@@ -138,6 +138,29 @@ pub enum Error {
         /// What was empty.
         what: &'static str,
     },
+    /// An index that names nothing: a track, bus, send, insert or band that does not exist.
+    NoSuch {
+        /// What was looked for ("track", "bus", "send", "insert").
+        what: &'static str,
+        /// The index given.
+        index: usize,
+        /// How many there are.
+        count: usize,
+    },
+    /// A mixer route that cannot be: a bus feeding itself or an earlier bus (a loop).
+    Routing {
+        /// The bus that routes wrongly.
+        bus: usize,
+        /// Where it was sent.
+        to: usize,
+    },
+    /// An automation envelope that is not well formed.
+    Envelope {
+        /// Index of the offending breakpoint.
+        point: usize,
+        /// What is wrong with it.
+        note: &'static str,
+    },
 }
 
 impl fmt::Display for Error {
@@ -189,6 +212,19 @@ impl fmt::Display for Error {
                 "buffer of {len} samples is not a whole number of frames of {channels} channels"
             ),
             Error::Empty { what } => write!(f, "{what} is empty"),
+            Error::NoSuch { what, index, count } => {
+                write!(
+                    f,
+                    "no {what} {index}: there are {count} (0 to {count} exclusive)"
+                )
+            }
+            Error::Routing { bus, to } => write!(
+                f,
+                "bus {bus} cannot feed bus {to}: a bus may only feed a later bus or the master (no loops)"
+            ),
+            Error::Envelope { point, note } => {
+                write!(f, "automation breakpoint {point}: {note}")
+            }
         }
     }
 }

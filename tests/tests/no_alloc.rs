@@ -129,3 +129,56 @@ fn linear_phase_eq_allocates_nothing_even_when_bands_change() {
     });
     assert_eq!(n, 0);
 }
+
+#[test]
+fn mixer_allocates_nothing_with_sends_automation_and_latency() {
+    use mixmaster::master::Limiter;
+    use mixmaster::mix::{Breakpoint, Envelope, Mixer, Node, Output, SendPoint, Target};
+    let mut m = Mixer::new();
+    let a = m.add_track("a", 1).unwrap();
+    let b = m.add_track("b", 2).unwrap();
+    let group = m.add_bus("group");
+    let verb = m.add_bus("verb");
+    m.add_insert(Node::Track(a), Box::new(Compressor::new()))
+        .unwrap();
+    m.add_insert(Node::Track(b), Box::new(Limiter::new(-1.0, 3.0).unwrap()))
+        .unwrap();
+    m.add_insert(Node::Bus(verb), Box::new(Reverb::new()))
+        .unwrap();
+    m.set_output(Node::Track(b), Output::Bus(group)).unwrap();
+    m.add_send(a, verb, -10.0, SendPoint::PostFader).unwrap();
+    m.add_send(b, verb, -10.0, SendPoint::PreFader).unwrap();
+    let env = Envelope::new(&[Breakpoint::new(0.0, -20.0), Breakpoint::new(0.05, 0.0)]).unwrap();
+    m.automate(Node::Track(a), Target::Fader, env.clone())
+        .unwrap();
+    m.automate(Node::Track(a), Target::Send(0), env).unwrap();
+    let thr = Envelope::new(&[Breakpoint::new(0.0, -30.0), Breakpoint::new(0.05, -10.0)]).unwrap();
+    m.automate(
+        Node::Track(a),
+        Target::Insert {
+            insert: 0,
+            param: 0,
+        },
+        thr,
+    )
+    .unwrap();
+    m.prepare(48_000.0, 256).unwrap();
+    let x = programme(2, 4800, 48_000.0);
+    let (mut l, mut r) = (vec![0.0f32; 4800], vec![0.0f32; 4800]);
+    let n = allocations_in(|| {
+        m.process(
+            &[&[&x[0][..]], &[&x[0][..], &x[1][..]]],
+            [&mut l[..], &mut r[..]],
+        )
+        .unwrap();
+        m.set_solo(a, true).unwrap();
+        m.set_fader_db(Node::Bus(group), -3.0).unwrap();
+        m.process(
+            &[&[&x[0][..]], &[&x[0][..], &x[1][..]]],
+            [&mut l[..], &mut r[..]],
+        )
+        .unwrap();
+        m.reset();
+    });
+    assert_eq!(n, 0);
+}

@@ -7,13 +7,17 @@
 //! * [`compressor::Compressor`]: feed-forward compressor with knee, sidechain and meters.
 //! * [`delay::Delay`]: fractional delay with damped feedback and ping-pong.
 //! * [`reverb::Reverb`]: feedback-delay-network stereo reverb.
+//! * [`mixer::Mixer`]: tracks, buses, sends and a master bus, with latency compensation;
+//!   [`automation`]: the breakpoint envelopes that move its parameters.
 
+pub mod automation;
 pub mod biquad;
 pub mod compressor;
 pub mod delay;
 pub mod eq;
 pub mod filter;
 pub mod gain;
+pub mod mixer;
 pub mod pan;
 pub mod reverb;
 
@@ -27,3 +31,6 @@ pub use pan::{PanLaw, PanMode, Panner};
 
 pub use delay::Delay;
 pub use reverb::Reverb;
+
+pub use automation::{Breakpoint, Curve, Envelope};
+pub use mixer::{Mixer, Node, Output, SendPoint, Target};

@@ -161,8 +161,40 @@ impl Panner {
         self.law.gains((self.pan.target() + 1.0) * 0.5)
     }
 
+    /// A block through the panner at a fixed position `pan` (−1 to 1), in place.
+    pub fn block(law: PanLaw, mode: PanMode, pan: f64, left: &mut [f32], right: &mut [f32]) {
+        match mode {
+            PanMode::MonoToStereo => {
+                let (gl, gr) = law.gains((pan + 1.0) * 0.5);
+                let (gl, gr) = (gl as f32, gr as f32);
+                for (l, r) in left.iter_mut().zip(right.iter_mut()) {
+                    let m = *l;
+                    *l = m * gl;
+                    *r = m * gr;
+                }
+            }
+            PanMode::Balance => {
+                let (gl, gr) = balance_gains(law, pan);
+                let (gl, gr) = (gl as f32, gr as f32);
+                if pan <= 0.0 {
+                    for (l, r) in left.iter_mut().zip(right.iter_mut()) {
+                        *l += *r * gl;
+                        *r *= gr;
+                    }
+                } else {
+                    for (l, r) in left.iter_mut().zip(right.iter_mut()) {
+                        *r += *l * gr;
+                        *l *= gl;
+                    }
+                }
+            }
+        }
+    }
+
+    /// One frame through the panner at position `pan` (−1 to 1): the per-sample math the
+    /// processor uses, for callers (such as the mixer) that pan with their own gains.
     #[inline]
-    fn frame(law: PanLaw, mode: PanMode, pan: f64, l: f32, r: f32) -> (f32, f32) {
+    pub fn frame(law: PanLaw, mode: PanMode, pan: f64, l: f32, r: f32) -> (f32, f32) {
         match mode {
             PanMode::MonoToStereo => {
                 let (gl, gr) = law.gains((pan + 1.0) * 0.5);
@@ -206,33 +238,7 @@ impl Processor for Panner {
             }
             return;
         }
-        let pan = self.pan.value();
-        match mode {
-            PanMode::MonoToStereo => {
-                let (gl, gr) = law.gains((pan + 1.0) * 0.5);
-                let (gl, gr) = (gl as f32, gr as f32);
-                for (l, r) in left.iter_mut().zip(right.iter_mut()) {
-                    let m = *l;
-                    *l = m * gl;
-                    *r = m * gr;
-                }
-            }
-            PanMode::Balance => {
-                let (gl, gr) = balance_gains(law, pan);
-                let (gl, gr) = (gl as f32, gr as f32);
-                if pan <= 0.0 {
-                    for (l, r) in left.iter_mut().zip(right.iter_mut()) {
-                        *l += *r * gl;
-                        *r *= gr;
-                    }
-                } else {
-                    for (l, r) in left.iter_mut().zip(right.iter_mut()) {
-                        *r += *l * gr;
-                        *l *= gl;
-                    }
-                }
-            }
-        }
+        Self::block(law, mode, self.pan.value(), left, right);
     }
 
     fn reset(&mut self) {

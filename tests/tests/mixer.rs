@@ -1,0 +1,373 @@
+//! The mixer: latency compensation, sample-accurate automation, solo and mute as on a desk,
+//! sends, block-size independence, and errors for bad shapes and routes.
+
+use mixmaster::Error;
+use mixmaster::db::db_to_gain;
+use mixmaster::master::{Limiter, LinearPhaseEq};
+use mixmaster::mix::biquad::{Design, FilterKind};
+use mixmaster::mix::{
+    Breakpoint, Compressor, Curve, Envelope, Mixer, Node, Output, PanLaw, Reverb, SendPoint, Target,
+};
+use mixmaster_tests::Rng;
+
+const FS: f64 = 48_000.0;
+
+/// Runs `mixer` over mono inputs (one per track) in blocks from `sizes`; returns (L, R).
+fn run(mixer: &mut Mixer, inputs: &[Vec<f32>], sizes: &mut dyn FnMut() -> usize) -> [Vec<f32>; 2] {
+    let frames = inputs[0].len();
+    let (mut l, mut r) = (vec![0.0f32; frames], vec![0.0f32; frames]);
+    let mut pos = 0;
+    while pos < frames {
+        let n = sizes().min(frames - pos);
+        let chans: Vec<[&[f32]; 1]> = inputs.iter().map(|x| [&x[pos..pos + n]]).collect();
+        let refs: Vec<&[&[f32]]> = chans.iter().map(|c| &c[..]).collect();
+        mixer
+            .process(&refs, [&mut l[pos..pos + n], &mut r[pos..pos + n]])
+            .unwrap();
+        pos += n;
+    }
+    [l, r]
+}
+
+fn click(frames: usize, at: usize, amp: f32) -> Vec<f32> {
+    let mut x = vec![0.0; frames];
+    x[at] = amp;
+    x
+}
+
+#[test]
+fn latency_compensation_keeps_a_click_aligned_across_tracks_and_buses() {
+    let mut m = Mixer::new();
+    let plain = m.add_track("plain", 1).unwrap();
+    let limited = m.add_track("limited", 1).unwrap();
+    let linear = m.add_track("linear-phase", 1).unwrap();
+    let grouped = m.add_track("grouped", 1).unwrap();
+    let group = m.add_bus("group");
+    // Real processors with latency: a lookahead limiter (far above the click) and a
+    // linear-phase EQ whose band is flat (so its FIR is a delayed unit impulse).
+    m.add_insert(
+        Node::Track(limited),
+        Box::new(Limiter::new(0.0, 5.0).unwrap()),
+    )
+    .unwrap();
+    let flat = Design {
+        kind: FilterKind::Peaking,
+        frequency_hz: 1000.0,
+        q: 1.0,
+        gain_db: 0.0,
+    };
+    m.add_insert(
+        Node::Track(linear),
+        Box::new(LinearPhaseEq::new(&[flat]).unwrap()),
+    )
+    .unwrap();
+    m.add_insert(Node::Bus(group), Box::new(Limiter::new(0.0, 2.0).unwrap()))
+        .unwrap();
+    m.set_output(Node::Track(grouped), Output::Bus(group))
+        .unwrap();
+    for t in [plain, limited, linear, grouped] {
+        m.set_pan_law(Node::Track(t), PanLaw::Linear).unwrap();
+    }
+    m.prepare(FS, 256).unwrap();
+    let lat = m.latency_frames();
+    // The slowest path is the linear-phase EQ (4095 taps: 2047 + its 1024-frame partition).
+    assert_eq!(lat, 2047 + 1024);
+    let at = 1000;
+    let frames = lat + 4000;
+    let amp = 0.25;
+    let inputs: Vec<_> = (0..4).map(|_| click(frames, at, amp)).collect();
+    let [l, r] = run(&mut m, &inputs, &mut || 256);
+    // All four clicks land on one sample: 4 × 0.25 × 0.5 (linear law, centre) = 0.5 per side.
+    for ch in [&l, &r] {
+        let (peak_at, peak) =
+            ch.iter().enumerate().fold(
+                (0, 0.0f32),
+                |a, (i, v)| if v.abs() > a.1 { (i, v.abs()) } else { a },
+            );
+        assert_eq!(peak_at, at + lat);
+        assert!((peak - 0.5).abs() < 2e-3, "peak {peak}");
+        let elsewhere = ch
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != at + lat)
+            .map(|(_, v)| v.abs())
+            .fold(0.0f32, f32::max);
+        assert!(
+            elsewhere < 2e-3,
+            "energy off the aligned sample: {elsewhere}"
+        );
+    }
+}
+
+#[test]
+fn automation_reaches_each_breakpoint_at_its_sample_in_any_block_size() {
+    let points = [
+        Breakpoint::new(0.01, -20.0),
+        Breakpoint::new(0.05, 0.0).with_curve(Curve::Hold),
+        Breakpoint::new(0.08, -6.0).with_curve(Curve::Exponential),
+        Breakpoint::new(0.12, -12.0),
+    ];
+    let build = || {
+        let mut m = Mixer::new();
+        let t = m.add_track("dc", 1).unwrap();
+        let aux = m.add_bus("aux");
+        m.set_pan(Node::Track(t), -1.0).unwrap(); // hard left: gain 1 on L, 0 on R
+        m.automate(
+            Node::Track(t),
+            Target::Fader,
+            Envelope::new(&points).unwrap(),
+        )
+        .unwrap();
+        // A pre-fader send, automated, to an aux bus balanced hard right.
+        let s = m.add_send(t, aux, -150.0, SendPoint::PreFader).unwrap();
+        let send_env = Envelope::new(&[Breakpoint::new(0.02, -30.0), Breakpoint::new(0.1, -3.0)]);
+        m.automate(Node::Track(t), Target::Send(s), send_env.unwrap())
+            .unwrap();
+        m.set_pan(Node::Bus(aux), 1.0).unwrap();
+        m.prepare(FS, 512).unwrap();
+        m
+    };
+    let frames = (0.15 * FS) as usize;
+    let dc = vec![vec![1.0f32; frames]];
+    let [l, r] = run(&mut build(), &dc, &mut || 512);
+    for p in &points {
+        let k = (p.time_s * FS).round() as usize;
+        let want = db_to_gain(p.value) as f32;
+        assert!(
+            (l[k] - want).abs() < 1e-6 * want.max(1.0),
+            "t={} l={} want {want}",
+            p.time_s,
+            l[k]
+        );
+    }
+    // Hold keeps 0 dB until the next point; linear in dB between the first two.
+    assert!((l[(0.079 * FS) as usize] - 1.0).abs() < 1e-6);
+    let mid = db_to_gain(-10.0) as f32;
+    assert!((l[(0.03 * FS) as usize] - mid).abs() < 1e-5);
+    // The send, on the right: balance hard right moves L into R; the send carries only the
+    // panned-left track, so R = send gain (pre-fader: the fader does not scale it).
+    for (t, db) in [(0.02, -30.0), (0.1, -3.0), (0.06, -30.0 + 27.0 * 0.5)] {
+        let k = (t * FS).round() as usize;
+        let want = db_to_gain(db) as f32;
+        assert!(
+            (r[k] - want).abs() < 1e-5,
+            "send at {t}: {} want {want}",
+            r[k]
+        );
+    }
+    let mut rng = Rng::new(3);
+    let [l2, r2] = run(&mut build(), &dc, &mut || rng.range(1, 700));
+    assert_eq!(l, l2);
+    assert_eq!(r, r2);
+}
+
+#[test]
+fn insert_automation_is_block_size_independent() {
+    let build = || {
+        let mut m = Mixer::new();
+        let t = m.add_track("t", 2).unwrap();
+        let mut c = Compressor::new();
+        c.set_threshold_db(-30.0).unwrap();
+        m.add_insert(Node::Track(t), Box::new(c)).unwrap();
+        let env =
+            Envelope::new(&[Breakpoint::new(0.0, -30.0), Breakpoint::new(0.2, -5.0)]).unwrap();
+        m.automate(
+            Node::Track(t),
+            Target::Insert {
+                insert: 0,
+                param: 0,
+            },
+            env,
+        )
+        .unwrap();
+        m.prepare(FS, 1024).unwrap();
+        m
+    };
+    let input = mixmaster_tests::programme(2, 12_000, FS);
+    let render = |m: &mut Mixer, sizes: &mut dyn FnMut() -> usize| {
+        let frames = input[0].len();
+        let (mut l, mut r) = (vec![0.0f32; frames], vec![0.0f32; frames]);
+        let mut pos = 0;
+        while pos < frames {
+            let n = sizes().min(frames - pos);
+            let ch: [&[f32]; 2] = [&input[0][pos..pos + n], &input[1][pos..pos + n]];
+            m.process(&[&ch], [&mut l[pos..pos + n], &mut r[pos..pos + n]])
+                .unwrap();
+            pos += n;
+        }
+        (l, r)
+    };
+    let a = render(&mut build(), &mut || 1024);
+    let mut rng = Rng::new(9);
+    let b = render(&mut build(), &mut || rng.range(1, 1024));
+    assert_eq!(a, b);
+    // And the threshold really moved: late in the render, less gain reduction than early.
+    let mut m = build();
+    let _ = render(&mut m, &mut || 1024);
+    let gr = m.inserts_mut(Node::Track(0)).unwrap()[0].param(0).unwrap();
+    assert!(gr > -30.0, "threshold followed its envelope to {gr}");
+}
+
+#[test]
+fn mute_and_solo_do_what_a_desk_does() {
+    // DC on three tracks at 1, 2 and 4 (powers of two, so every combination sums uniquely);
+    // track 0 sends post-fader to an aux at 0 dB, whose return is heard while soloing.
+    let mut m = Mixer::new();
+    for name in ["a", "b", "c"] {
+        let t = m.add_track(name, 1).unwrap();
+        m.set_pan(Node::Track(t), -1.0).unwrap();
+    }
+    let aux = m.add_bus("aux");
+    m.set_pan(Node::Bus(aux), -1.0).unwrap(); // balance hard left: R moves into L
+    m.add_send(0, aux, 0.0, SendPoint::PostFader).unwrap();
+    m.prepare(FS, 256).unwrap();
+    let level = |m: &mut Mixer| {
+        let frames = 4800; // 100 ms: the 20 ms fades are over by the end
+        let inputs: Vec<_> = [1.0f32, 2.0, 4.0]
+            .iter()
+            .map(|&v| vec![v; frames])
+            .collect();
+        let [l, _] = run(m, &inputs, &mut || 256);
+        l[frames - 1]
+    };
+    // a (1) + b (2) + c (4) + aux return of a (1).
+    assert!((level(&mut m) - 8.0).abs() < 1e-5);
+    m.set_mute(Node::Track(1), true).unwrap();
+    assert!((level(&mut m) - 6.0).abs() < 1e-5);
+    m.set_solo(2, true).unwrap();
+    assert!((level(&mut m) - 4.0).abs() < 1e-5, "solo c: only c");
+    m.set_solo(0, true).unwrap();
+    assert!(
+        (level(&mut m) - 6.0).abs() < 1e-5,
+        "solo a and c: a, its reverb send, c"
+    );
+    m.set_solo(1, true).unwrap();
+    assert!((level(&mut m) - 6.0).abs() < 1e-5, "mute wins over solo");
+    m.set_mute(Node::Bus(aux), true).unwrap();
+    assert!((level(&mut m) - 5.0).abs() < 1e-5, "muted aux return");
+    for t in 0..3 {
+        m.set_solo(t, false).unwrap();
+    }
+    m.set_mute(Node::Track(1), false).unwrap();
+    m.set_mute(Node::Bus(aux), false).unwrap();
+    assert!((level(&mut m) - 8.0).abs() < 1e-5);
+}
+
+#[test]
+fn mute_fades_instead_of_clicking() {
+    let mut m = Mixer::new();
+    m.add_track("t", 1).unwrap();
+    m.prepare(FS, 64).unwrap();
+    let frames = 4800;
+    let x = mixmaster_tests::sine(100.0, 0.5, 0.0, FS, frames);
+    let [a, _] = run(&mut m, std::slice::from_ref(&x), &mut || 64);
+    m.set_mute(Node::Track(0), true).unwrap();
+    let [b, _] = run(&mut m, &[x], &mut || 64);
+    let largest_step = a
+        .iter()
+        .chain(&b)
+        .collect::<Vec<_>>()
+        .windows(2)
+        .map(|w| (w[1] - w[0]).abs())
+        .fold(0.0f32, f32::max);
+    // A 100 Hz sine at 0.5 × 0.707 moves at most 0.0047 per sample; a hard mute would step 0.35.
+    assert!(largest_step < 0.01, "step {largest_step}");
+    assert!(b[frames - 1].abs() < 1e-9);
+}
+
+#[test]
+fn reverb_on_an_aux_send_is_heard_and_the_mix_is_finite_after_nan_input() {
+    let mut m = Mixer::new();
+    let t = m.add_track("vox", 1).unwrap();
+    let verb = m.add_bus("verb");
+    let mut r = Reverb::new();
+    r.set_mix(1.0).unwrap();
+    m.add_insert(Node::Bus(verb), Box::new(r)).unwrap();
+    m.add_send(t, verb, -6.0, SendPoint::PostFader).unwrap();
+    m.set_fader_db(Node::Track(t), -150.0).unwrap();
+    m.prepare(FS, 128).unwrap();
+    let mut x = click(48_000, 100, 1.0);
+    x[50] = f32::NAN;
+    x[60] = f32::INFINITY;
+    let [l, r] = run(&mut m, &[x], &mut || 128);
+    assert!(l.iter().chain(&r).all(|v| v.is_finite()));
+    // Fader at −150 dB with a post-fader send: next to nothing reaches the reverb.
+    assert!(l.iter().map(|v| v.abs()).fold(0.0f32, f32::max) < 1e-6);
+    m.reset();
+    m.set_fader_db(Node::Track(t), 0.0).unwrap();
+    m.reset(); // settle the fader ramp
+    let [l, _] = run(&mut m, &[click(48_000, 100, 1.0)], &mut || 128);
+    let tail: f32 = l[24_000..].iter().map(|v| v * v).sum();
+    assert!(tail > 1e-6, "the reverb tail is heard");
+}
+
+#[test]
+fn bad_shapes_routes_and_indices_are_errors() {
+    let mut m = Mixer::new();
+    assert!(matches!(
+        m.add_track("x", 3),
+        Err(Error::UnsupportedChannels { .. })
+    ));
+    let t = m.add_track("t", 2).unwrap();
+    let b0 = m.add_bus("b0");
+    let b1 = m.add_bus("b1");
+    assert!(matches!(
+        m.set_output(Node::Bus(b1), Output::Bus(b0)),
+        Err(Error::Routing { .. })
+    ));
+    assert!(matches!(
+        m.set_output(Node::Bus(b0), Output::Bus(b0)),
+        Err(Error::Routing { .. })
+    ));
+    assert!(m.set_output(Node::Bus(b0), Output::Bus(b1)).is_ok());
+    assert!(matches!(
+        m.add_send(t, 7, 0.0, SendPoint::PreFader),
+        Err(Error::NoSuch { what: "bus", .. })
+    ));
+    assert!(matches!(
+        m.set_fader_db(Node::Track(5), 0.0),
+        Err(Error::NoSuch { what: "track", .. })
+    ));
+    assert!(matches!(
+        m.set_pan(Node::Track(t), 1.5),
+        Err(Error::Parameter { name: "pan", .. })
+    ));
+    let loud = Envelope::new(&[Breakpoint::new(0.0, 90.0)]).unwrap();
+    assert!(matches!(
+        m.automate(Node::Master, Target::Fader, loud),
+        Err(Error::Parameter {
+            name: "fader_db",
+            ..
+        })
+    ));
+    let e = Envelope::constant(1.0).unwrap();
+    assert!(matches!(
+        m.automate(
+            Node::Track(t),
+            Target::Insert {
+                insert: 0,
+                param: 0
+            },
+            e
+        ),
+        Err(Error::NoSuch { what: "insert", .. })
+    ));
+    let (mut l, mut r) = (vec![0.0f32; 10], vec![0.0f32; 10]);
+    assert_eq!(m.process(&[], [&mut l, &mut r]), Err(Error::NotPrepared));
+    m.prepare(FS, 64).unwrap();
+    let mono = [0.0f32; 10];
+    assert!(
+        m.process(&[&[&mono]], [&mut l, &mut r]).is_err(),
+        "mono input for a stereo track"
+    );
+    let short = [0.0f32; 9];
+    assert!(
+        m.process(&[&[&mono, &short]], [&mut l, &mut r]).is_err(),
+        "channels of unequal length"
+    );
+    assert!(
+        m.process(&[], [&mut l, &mut r]).is_err(),
+        "missing track input"
+    );
+    assert!(m.process(&[&[&mono, &mono]], [&mut l, &mut r]).is_ok());
+}
