@@ -1,0 +1,95 @@
+//! What the commands print: loudness levels as aligned text or as one JSON object per line.
+
+use mixmaster::master::LoudnessReport;
+use mixmaster::master::normalize::{Levels, NormalizeReport};
+use serde_json::{Value, json};
+
+/// A number for JSON: minus infinity (silence) and NaN become `null`.
+pub fn num(x: f64) -> Value {
+    if x.is_finite() {
+        json!((x * 1000.0).round() / 1000.0)
+    } else {
+        Value::Null
+    }
+}
+
+/// A number for text: `-inf` for silence.
+pub fn txt(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x:7.2}")
+    } else {
+        "   -inf".into()
+    }
+}
+
+/// The meter's JSON object for one file.
+pub fn meter_json(file: &str, r: &LoudnessReport, sample_rate: u32, channels: usize) -> Value {
+    json!({
+        "file": file,
+        "integrated_lufs": num(r.integrated_lufs),
+        "loudness_range_lu": num(r.loudness_range_lu),
+        "true_peak_dbtp": num(r.true_peak_dbtp),
+        "sample_peak_dbfs": num(r.sample_peak_dbfs),
+        "max_momentary_lufs": num(r.max_momentary_lufs),
+        "max_short_term_lufs": num(r.max_short_term_lufs),
+        "true_peak_per_channel_dbtp": r.true_peak_per_channel_dbtp.iter().map(|v| num(*v)).collect::<Vec<_>>(),
+        "duration_s": num(r.duration_s),
+        "sample_rate": sample_rate,
+        "channels": channels,
+        "non_finite_samples": r.non_finite_samples,
+    })
+}
+
+/// The meter's text block for one file.
+pub fn meter_text(file: &str, r: &LoudnessReport) -> String {
+    format!(
+        "{file}\n  integrated      {} LUFS\n  loudness range  {} LU\n  true peak       {} dBTP\n  sample peak     {} dBFS\n  max momentary   {} LUFS\n  max short-term  {} LUFS\n  duration        {:7.2} s",
+        txt(r.integrated_lufs),
+        txt(r.loudness_range_lu),
+        txt(r.true_peak_dbtp),
+        txt(r.sample_peak_dbfs),
+        txt(r.max_momentary_lufs),
+        txt(r.max_short_term_lufs),
+        r.duration_s
+    )
+}
+
+/// Levels as JSON.
+pub fn levels_json(l: &Levels) -> Value {
+    json!({
+        "integrated_lufs": num(l.integrated_lufs),
+        "true_peak_dbtp": num(l.true_peak_dbtp),
+        "loudness_range_lu": num(l.loudness_range_lu),
+        "sample_peak_dbfs": num(l.sample_peak_dbfs),
+    })
+}
+
+/// A before/after table.
+pub fn before_after(before: &Levels, after: &Levels) -> String {
+    format!(
+        "                  before    after\n  integrated     {}  {} LUFS\n  true peak      {}  {} dBTP\n  loudness range {}  {} LU\n  sample peak    {}  {} dBFS",
+        txt(before.integrated_lufs),
+        txt(after.integrated_lufs),
+        txt(before.true_peak_dbtp),
+        txt(after.true_peak_dbtp),
+        txt(before.loudness_range_lu),
+        txt(after.loudness_range_lu),
+        txt(before.sample_peak_dbfs),
+        txt(after.sample_peak_dbfs),
+    )
+}
+
+/// The `master` command's JSON for one file.
+pub fn master_json(input: &str, output: &str, r: &NormalizeReport) -> Value {
+    json!({
+        "file": input,
+        "output": output,
+        "target_lufs": num(r.target.integrated_lufs),
+        "ceiling_dbtp": num(r.target.ceiling_dbtp),
+        "gain_db": num(r.gain_db),
+        "limited": r.limited,
+        "reached": r.reached,
+        "before": levels_json(&r.before),
+        "after": levels_json(&r.after),
+    })
+}

@@ -1,0 +1,391 @@
+//! End-to-end tests of the `mixmaster` binary: every subcommand, the JSON shape, and the errors
+//! a user meets (bad files, bad session fields) as one line and a non-zero exit.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_mixmaster"))
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("mixmaster-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("run mixmaster")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Writes a stereo (or mono) WAV of a sine at `dbfs` peak per channel.
+fn sine_wav(path: &Path, channels: u16, rate: u32, seconds: f64, dbfs: f64, bits: u16) {
+    let spec = hound::WavSpec {
+        channels,
+        sample_rate: rate,
+        bits_per_sample: bits,
+        sample_format: if bits == 32 {
+            hound::SampleFormat::Float
+        } else {
+            hound::SampleFormat::Int
+        },
+    };
+    let mut w = hound::WavWriter::create(path, spec).unwrap();
+    let a = 10f64.powf(dbfs / 20.0);
+    for n in 0..(seconds * rate as f64) as usize {
+        let x = a * (2.0 * std::f64::consts::PI * 1000.0 * n as f64 / rate as f64).sin();
+        for _ in 0..channels {
+            if bits == 32 {
+                w.write_sample(x as f32).unwrap();
+            } else {
+                w.write_sample((x * ((1i64 << (bits - 1)) - 1) as f64).round() as i32)
+                    .unwrap();
+            }
+        }
+    }
+    w.finalize().unwrap();
+}
+
+fn meter(path: &Path) -> Value {
+    let o = run(&["meter", "--json", path.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_str(stdout(&o).trim()).unwrap()
+}
+
+/// A user mistake: non-zero exit, one line on stderr that starts with the program's name and
+/// contains `needle`, and no panic.
+fn fails_with(o: &Output, needle: &str) {
+    let err = stderr(o);
+    assert!(
+        !o.status.success(),
+        "expected failure, got success: {}",
+        stdout(o)
+    );
+    assert!(!err.contains("panicked"), "panic: {err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(err.starts_with("mixmaster: error:"), "{err}");
+    assert!(err.contains(needle), "`{needle}` not in: {err}");
+}
+
+#[test]
+fn meter_json_has_one_object_per_file_with_the_documented_keys() {
+    let d = tmp("meter");
+    let a = d.join("a.wav");
+    let b = d.join("b.wav");
+    // EBU Tech 3341 case 1: a 1 kHz sine at −23 dBFS on L and R reads −23.0 LUFS.
+    sine_wav(&a, 2, 48_000, 20.0, -23.0, 24);
+    sine_wav(&b, 1, 44_100, 5.0, -12.0, 16);
+    let silent = d.join("silent.wav");
+    sine_wav(&silent, 2, 48_000, 2.0, -200.0, 32);
+    let o = run(&[
+        "meter",
+        "--json",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        silent.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<_> = stdout(&o).lines().map(String::from).collect();
+    assert_eq!(lines.len(), 3);
+    let keys = [
+        "integrated_lufs",
+        "loudness_range_lu",
+        "true_peak_dbtp",
+        "sample_peak_dbfs",
+        "max_momentary_lufs",
+        "max_short_term_lufs",
+    ];
+    for line in &lines {
+        let v: Value = serde_json::from_str(line).unwrap();
+        assert!(v["file"].is_string());
+        for k in keys {
+            assert!(v[k].is_number() || v[k].is_null(), "{k} in {line}");
+        }
+    }
+    let a: Value = serde_json::from_str(&lines[0]).unwrap();
+    assert!(
+        (a["integrated_lufs"].as_f64().unwrap() + 23.0).abs() < 0.05,
+        "{a}"
+    );
+    assert!((a["max_momentary_lufs"].as_f64().unwrap() + 23.0).abs() < 0.1);
+    assert!((a["true_peak_dbtp"].as_f64().unwrap() + 23.0).abs() < 0.1);
+    let s: Value = serde_json::from_str(&lines[2]).unwrap();
+    assert!(
+        s["integrated_lufs"].is_null(),
+        "silence is minus infinity, printed as null: {s}"
+    );
+    // Text mode prints the same figures for people.
+    let o = run(&["meter", a["file"].as_str().unwrap()]);
+    assert!(stdout(&o).contains("-23.0"), "{}", stdout(&o));
+}
+
+#[test]
+fn master_reaches_presets_and_custom_targets_under_the_ceiling() {
+    let d = tmp("master");
+    let input = d.join("in.wav");
+    sine_wav(&input, 2, 48_000, 12.0, -30.0, 24);
+    let out = d.join("out.wav");
+    let o = run(&[
+        "master",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--preset",
+        "spotify",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(r["target_lufs"].as_f64(), Some(-14.0));
+    assert!(r["before"]["integrated_lufs"].as_f64().unwrap() < -29.0);
+    let m = meter(&out);
+    assert!(
+        (m["integrated_lufs"].as_f64().unwrap() + 14.0).abs() < 0.1,
+        "{m}"
+    );
+    assert!(m["true_peak_dbtp"].as_f64().unwrap() <= -1.0 + 0.01, "{m}");
+    // A custom target with a lower ceiling; a loud sine must be limited to get there.
+    let loud = d.join("loud.wav");
+    sine_wav(&loud, 2, 44_100, 8.0, -3.0, 32);
+    let out2 = d.join("out2.wav");
+    let o = run(&[
+        "master",
+        loud.to_str().unwrap(),
+        "-o",
+        out2.to_str().unwrap(),
+        "--target-lufs",
+        "-16",
+        "--ceiling-dbtp",
+        "-2",
+        "--bits",
+        "16",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let m = meter(&out2);
+    assert!(
+        (m["integrated_lufs"].as_f64().unwrap() + 16.0).abs() < 0.2,
+        "{m}"
+    );
+    assert!(m["true_peak_dbtp"].as_f64().unwrap() <= -2.0 + 0.02, "{m}");
+    // Bad targets name the parameter.
+    let o = run(&[
+        "master",
+        loud.to_str().unwrap(),
+        "-o",
+        out2.to_str().unwrap(),
+        "--ceiling-dbtp",
+        "3",
+    ]);
+    fails_with(&o, "ceiling_dbtp");
+    let o = run(&[
+        "master",
+        loud.to_str().unwrap(),
+        "-o",
+        out2.to_str().unwrap(),
+        "--preset",
+        "myspace",
+    ]);
+    fails_with(&o, "unknown preset `myspace`");
+}
+
+#[test]
+fn album_mode_keeps_relative_loudness() {
+    let d = tmp("album");
+    let (a, b) = (d.join("a.wav"), d.join("b.wav"));
+    sine_wav(&a, 2, 48_000, 10.0, -26.0, 24);
+    sine_wav(&b, 2, 48_000, 10.0, -32.0, 24);
+    let out = d.join("out");
+    let o = run(&[
+        "master",
+        "--album",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--preset",
+        "apple-music",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (ma, mb) = (meter(&out.join("a.wav")), meter(&out.join("b.wav")));
+    let diff = ma["integrated_lufs"].as_f64().unwrap() - mb["integrated_lufs"].as_f64().unwrap();
+    assert!((diff - 6.0).abs() < 0.1, "relative loudness kept: {diff}");
+}
+
+#[test]
+fn demo_writes_stems_mix_and_a_master_at_the_preset() {
+    let d = tmp("demo");
+    let o = run(&["demo", "-o", d.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for f in [
+        "stems/drums.wav",
+        "stems/bass.wav",
+        "stems/chords.wav",
+        "stems/lead.wav",
+        "session.toml",
+        "mix.wav",
+        "master.wav",
+    ] {
+        assert!(d.join(f).is_file(), "{f} missing");
+    }
+    assert!(
+        stdout(&o).contains("before"),
+        "prints a before/after report: {}",
+        stdout(&o)
+    );
+    let m = meter(&d.join("master.wav"));
+    assert!(
+        (m["integrated_lufs"].as_f64().unwrap() + 14.0).abs() <= 0.5,
+        "{m}"
+    );
+    assert!(m["true_peak_dbtp"].as_f64().unwrap() <= -1.0 + 0.01, "{m}");
+    assert!(m["duration_s"].as_f64().unwrap() >= 20.0);
+    // The session it wrote renders again through `render`, to the same master.
+    let again = d.join("again.wav");
+    let o = run(&[
+        "render",
+        d.join("session.toml").to_str().unwrap(),
+        "-o",
+        again.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let m2 = meter(&again);
+    assert_eq!(m["integrated_lufs"], m2["integrated_lufs"]);
+}
+
+#[test]
+fn bad_files_give_one_line_errors_naming_them() {
+    let d = tmp("bad");
+    let missing = d.join("nope.wav");
+    fails_with(&run(&["meter", missing.to_str().unwrap()]), "nope.wav");
+    let empty = d.join("empty.wav");
+    std::fs::write(&empty, b"").unwrap();
+    fails_with(
+        &run(&["meter", empty.to_str().unwrap()]),
+        "empty.wav is empty",
+    );
+    let text = d.join("notes.wav");
+    std::fs::write(&text, b"these are my mixing notes, not audio").unwrap();
+    fails_with(&run(&["meter", text.to_str().unwrap()]), "not a WAV file");
+    let good = d.join("good.wav");
+    sine_wav(&good, 2, 48_000, 1.0, -20.0, 16);
+    let bytes = std::fs::read(&good).unwrap();
+    let cut = d.join("cut.wav");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2 + 1]).unwrap();
+    fails_with(&run(&["meter", cut.to_str().unwrap()]), "truncated");
+    let header_only = d.join("header.wav");
+    std::fs::write(&header_only, &bytes[..20]).unwrap();
+    fails_with(
+        &run(&["meter", header_only.to_str().unwrap()]),
+        "not a WAV file",
+    );
+    fails_with(
+        &run(&[
+            "master",
+            cut.to_str().unwrap(),
+            "-o",
+            d.join("o.wav").to_str().unwrap(),
+        ]),
+        "truncated",
+    );
+}
+
+fn session_dir(name: &str, session: &str, files: &[(&str, u16, u32, f64)]) -> PathBuf {
+    let d = tmp(name);
+    for (f, ch, rate, secs) in files {
+        sine_wav(&d.join(f), *ch, *rate, *secs, -20.0, 24);
+    }
+    std::fs::write(d.join("s.toml"), session).unwrap();
+    d
+}
+
+fn render(d: &Path, extra: &[&str]) -> Output {
+    let s = d.join("s.toml");
+    let o = d.join("out.wav");
+    let mut args = vec!["render", s.to_str().unwrap(), "-o", o.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+#[test]
+fn render_mixes_a_session_and_names_what_is_wrong_in_one() {
+    let ok = r#"
+[[track]]
+name = "a"
+file = "a.wav"
+gain_db = -6.0
+pan = -0.5
+[[track.insert]]
+type = "compressor"
+threshold_db = -30.0
+[[track.send]]
+bus = "verb"
+level_db = -10.0
+[[bus]]
+name = "verb"
+[[bus.insert]]
+type = "reverb"
+mix = 1.0
+"#;
+    let d = session_dir("render-ok", ok, &[("a.wav", 1, 48_000, 2.0)]);
+    let o = render(&d, &["--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert!(v["integrated_lufs"].as_f64().unwrap() < -10.0);
+    let m = meter(&d.join("out.wav"));
+    assert!(m["duration_s"].as_f64().unwrap() >= 2.0);
+
+    let typo = ok.replace("gain_db = -6.0", "gian_db = -6.0");
+    let d = session_dir("render-typo", &typo, &[("a.wav", 1, 48_000, 2.0)]);
+    let o = render(&d, &[]);
+    fails_with(&o, "gian_db");
+    assert!(
+        stderr(&o).contains("s.toml:5:1"),
+        "names the line: {}",
+        stderr(&o)
+    );
+
+    let bad_param = ok.replace("threshold_db = -30.0", "threshhold_db = -30.0");
+    let d = session_dir("render-param", &bad_param, &[("a.wav", 1, 48_000, 2.0)]);
+    fails_with(
+        &render(&d, &[]),
+        "track 0 `a` insert 0 (compressor): compressor has no parameter `threshhold_db`",
+    );
+
+    let out_of_range = ok.replace("threshold_db = -30.0", "ratio = 0.5");
+    let d = session_dir("render-range", &out_of_range, &[("a.wav", 1, 48_000, 2.0)]);
+    fails_with(&render(&d, &[]), "ratio");
+
+    let d = session_dir("render-missing", ok, &[]);
+    fails_with(&render(&d, &[]), "a.wav");
+
+    let no_bus = ok.replace("bus = \"verb\"", "bus = \"hall\"");
+    let d = session_dir("render-bus", &no_bus, &[("a.wav", 1, 48_000, 2.0)]);
+    fails_with(&render(&d, &[]), "no bus named `hall`");
+
+    let two = format!("{ok}\n[[track]]\nname = \"b\"\nfile = \"b.wav\"\n");
+    let d = session_dir(
+        "render-rate",
+        &two,
+        &[("a.wav", 1, 48_000, 2.0), ("b.wav", 2, 44_100, 2.0)],
+    );
+    fails_with(&render(&d, &[]), "44100 Hz");
+    let d = session_dir(
+        "render-len",
+        &two,
+        &[("a.wav", 1, 48_000, 2.0), ("b.wav", 2, 48_000, 1.5)],
+    );
+    fails_with(&render(&d, &[]), "--pad");
+    let o = render(&d, &["--pad"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
