@@ -5,6 +5,7 @@
 //! usage mistakes exit 2 (from clap).
 
 mod demo;
+mod plot;
 mod report;
 mod session;
 mod wav;
@@ -94,6 +95,12 @@ enum Command {
         /// Print one JSON object per file, one per line.
         #[arg(long)]
         json: bool,
+        /// Draw loudness over time to this PNG (several files: one PNG each, named after them).
+        #[arg(long)]
+        plot: Option<PathBuf>,
+        /// The target drawn on the plot, LUFS.
+        #[arg(long, allow_negative_numbers = true, default_value_t = -14.0)]
+        target_lufs: f64,
     },
 }
 
@@ -134,7 +141,12 @@ fn run(cli: Cli) -> Result<()> {
             let target = session::loudness_target(preset.as_deref(), target_lufs, ceiling_dbtp)?;
             run_master(&inputs, &output, target, album, bits, json)
         }
-        Command::Meter { files, json } => run_meter(&files, json),
+        Command::Meter {
+            files,
+            json,
+            plot,
+            target_lufs,
+        } => run_meter(&files, json, plot.as_deref(), target_lufs),
     }
 }
 
@@ -381,7 +393,7 @@ fn run_master(
     Ok(())
 }
 
-fn run_meter(files: &[PathBuf], json: bool) -> Result<()> {
+fn run_meter(files: &[PathBuf], json: bool, plot: Option<&Path>, target_lufs: f64) -> Result<()> {
     for p in files {
         let a = wav::read(p)?;
         let lay = layout(a.channels.len(), p)?;
@@ -396,6 +408,18 @@ fn run_meter(files: &[PathBuf], json: bool) -> Result<()> {
             );
         } else {
             println!("{}", report::meter_text(&name, &r));
+        }
+        if let Some(out) = plot {
+            let out = if files.len() > 1 {
+                let stem = p.file_stem().unwrap_or_default().to_string_lossy();
+                out.with_file_name(format!(
+                    "{}-{stem}.png",
+                    out.file_stem().unwrap_or_default().to_string_lossy()
+                ))
+            } else {
+                out.to_path_buf()
+            };
+            plot::loudness(&out, &name, &r, target_lufs)?;
         }
     }
     Ok(())

@@ -389,3 +389,33 @@ mix = 1.0
     let o = render(&d, &["--pad"]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+#[test]
+fn meter_plot_writes_a_png_per_file() {
+    let d = tmp("plot");
+    let (a, b) = (d.join("a.wav"), d.join("b.wav"));
+    sine_wav(&a, 2, 48_000, 5.0, -20.0, 24);
+    sine_wav(&b, 1, 48_000, 5.0, -30.0, 24);
+    let png = d.join("loud.png");
+    let o = run(&[
+        "meter",
+        a.to_str().unwrap(),
+        "--plot",
+        png.to_str().unwrap(),
+        "--target-lufs",
+        "-23",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    assert!(bytes.len() > 10_000, "a real picture, not an empty canvas");
+    let o = run(&[
+        "meter",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--plot",
+        png.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(d.join("loud-a.png").is_file() && d.join("loud-b.png").is_file());
+}
