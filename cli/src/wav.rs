@@ -3,6 +3,7 @@
 use anyhow::{Context, Result, anyhow, bail};
 use hound::{SampleFormat, WavReader, WavSpec, WavWriter};
 use mixmaster::master::dither::{Dither, NoiseShaping};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 /// Planar audio with its sample rate.
@@ -63,64 +64,76 @@ pub fn read(path: &Path) -> Result<Audio> {
     if nch == 0 {
         bail!("{shown} has no channels");
     }
-    let expected = reader.len() as usize;
-    let interleaved: Vec<f32> = match spec.sample_format {
-        SampleFormat::Float => {
-            if spec.bits_per_sample != 32 {
-                bail!(
-                    "{shown}: {}-bit float WAV is not supported (32-bit float is)",
-                    spec.bits_per_sample
-                );
-            }
-            collect(reader.into_samples::<f32>(), &shown.to_string(), |s| s)?
-        }
-        SampleFormat::Int => {
-            let scale = 1.0 / (1u64 << (spec.bits_per_sample - 1)) as f32;
-            collect(reader.into_samples::<i32>(), &shown.to_string(), |s| {
-                s as f32 * scale
-            })?
-        }
-    };
-    if interleaved.len() < expected {
+    let samples = reader.len() as usize;
+    // hound has parsed and checked the header and stops at the start of the data chunk, whose
+    // size field is the 4 bytes just before it: that gives the container size of a sample
+    // exactly. The data is then read in one piece and converted in tight loops (hound's
+    // per-sample iterator costs more than the mixing itself on long sessions).
+    let mut inner = reader.into_inner();
+    let start = inner
+        .stream_position()
+        .with_context(|| format!("reading {shown}"))?;
+    let mut size = [0u8; 4];
+    inner
+        .seek(SeekFrom::Start(start.saturating_sub(4)))
+        .and_then(|_| inner.read_exact(&mut size))
+        .with_context(|| format!("reading {shown}"))?;
+    let data_len = u32::from_le_bytes(size) as usize;
+    let width = if samples == 0 { 0 } else { data_len / samples };
+    let mut data = Vec::with_capacity(data_len);
+    (&mut inner)
+        .take(data_len as u64)
+        .read_to_end(&mut data)
+        .with_context(|| format!("reading {shown}"))?;
+    if data.len() < data_len {
         bail!(
-            "{shown} is truncated: its header promises {expected} samples but the file holds {}",
-            interleaved.len()
+            "{shown} is truncated: its header promises {samples} samples but the file holds {}",
+            data.len() / width.max(1)
         );
     }
-    let frames = interleaved.len() / nch;
-    let mut channels = vec![Vec::with_capacity(frames); nch];
-    for frame in interleaved.chunks_exact(nch) {
-        for (c, s) in channels.iter_mut().zip(frame) {
-            c.push(*s);
+    let bits = spec.bits_per_sample;
+    let convert = |decode| split(&data, width, nch, decode);
+    let channels = match (spec.sample_format, width, bits) {
+        (SampleFormat::Float, 4, 32) => convert(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+        (SampleFormat::Int, 1, 8) => convert(|b| (f32::from(b[0]) - 128.0) / 128.0),
+        (SampleFormat::Int, 2, 16) => {
+            convert(|b| f32::from(i16::from_le_bytes([b[0], b[1]])) / 32_768.0)
         }
-    }
+        (SampleFormat::Int, 3, 24) => {
+            convert(|b| (i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8) as f32 / 8_388_608.0)
+        }
+        (SampleFormat::Int, 4, 24) => {
+            convert(|b| (i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8) as f32 / 8_388_608.0)
+        }
+        (SampleFormat::Int, 4, 32) => {
+            convert(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f32 / 2_147_483_648.0)
+        }
+        (format, width, bits) => bail!(
+            "{shown}: unsupported WAV encoding ({bits}-bit {} in {width}-byte samples; use 8/16/24/32-bit integer or 32-bit float)",
+            if format == SampleFormat::Float {
+                "float"
+            } else {
+                "integer"
+            }
+        ),
+    };
     Ok(Audio {
         sample_rate: spec.sample_rate,
         channels,
     })
 }
 
-fn collect<T, I: Iterator<Item = hound::Result<T>>>(
-    samples: I,
-    shown: &str,
-    f: impl Fn(T) -> f32,
-) -> Result<Vec<f32>> {
-    let mut out = Vec::with_capacity(samples.size_hint().0);
-    for s in samples {
-        match s {
-            Ok(v) => out.push(f(v)),
-            // hound reports a short read as an I/O error (UnexpectedEof, or "Failed to read
-            // enough bytes"): the data chunk promises more than the file holds.
-            Err(hound::Error::IoError(_)) => {
-                bail!(
-                    "{shown} is truncated: the audio data ends early ({} samples read)",
-                    out.len()
-                )
-            }
-            Err(e) => bail!("{shown}: {e}"),
-        }
+/// Interleaved samples of `width` bytes to planar `f32` through `decode`.
+fn split(data: &[u8], width: usize, nch: usize, decode: fn(&[u8]) -> f32) -> Vec<Vec<f32>> {
+    let frames = data.len() / (width * nch).max(1);
+    let mut channels = vec![Vec::with_capacity(frames); nch];
+    for (c, ch) in channels.iter_mut().enumerate() {
+        ch.extend(
+            data.chunks_exact(width * nch)
+                .map(|frame| decode(&frame[c * width..(c + 1) * width])),
+        );
     }
-    Ok(out)
+    channels
 }
 
 /// Writes planar audio to a WAV file in `format` (integer formats dithered with TPDF).
@@ -168,4 +181,65 @@ pub fn write(path: &Path, audio: &Audio, format: Format) -> Result<()> {
     }
     w.finalize().with_context(|| format!("finishing {shown}"))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Our reader against hound's own per-sample decoder, for every encoding we accept.
+    #[test]
+    fn reads_what_hound_reads_in_every_supported_encoding() {
+        let dir = std::env::temp_dir().join(format!("mixmaster-wav-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (bits, format) in [
+            (8, SampleFormat::Int),
+            (16, SampleFormat::Int),
+            (24, SampleFormat::Int),
+            (32, SampleFormat::Int),
+            (32, SampleFormat::Float),
+        ] {
+            let path = dir.join(format!("t{bits}{format:?}.wav"));
+            let spec = WavSpec {
+                channels: 3,
+                sample_rate: 44_100,
+                bits_per_sample: bits,
+                sample_format: format,
+            };
+            let mut w = WavWriter::create(&path, spec).unwrap();
+            let full = ((1i64 << (bits - 1)) - 1) as f64;
+            for n in 0..1000 {
+                for c in 0..3 {
+                    let x = ((n * 7 + c * 13) as f64 * 0.01).sin() * 0.9;
+                    match format {
+                        SampleFormat::Float => w.write_sample(x as f32).unwrap(),
+                        SampleFormat::Int => w.write_sample((x * full) as i32).unwrap(),
+                    }
+                }
+            }
+            w.finalize().unwrap();
+            let ours = read(&path).unwrap();
+            assert_eq!(
+                (ours.sample_rate, ours.channels.len(), ours.frames()),
+                (44_100, 3, 1000)
+            );
+            let r = WavReader::open(&path).unwrap();
+            let theirs: Vec<f32> = match format {
+                SampleFormat::Float => r.into_samples::<f32>().map(|s| s.unwrap()).collect(),
+                SampleFormat::Int => {
+                    let scale = 1.0 / (1u64 << (bits - 1)) as f32;
+                    r.into_samples::<i32>()
+                        .map(|s| s.unwrap() as f32 * scale)
+                        .collect()
+                }
+            };
+            for (k, v) in theirs.iter().enumerate() {
+                assert_eq!(
+                    ours.channels[k % 3][k / 3],
+                    *v,
+                    "{bits}-bit {format:?} sample {k}"
+                );
+            }
+        }
+    }
 }
