@@ -79,7 +79,7 @@ pub fn read(path: &Path) -> Result<Audio> {
         .and_then(|_| inner.read_exact(&mut size))
         .with_context(|| format!("reading {shown}"))?;
     let data_len = u32::from_le_bytes(size) as usize;
-    let width = if samples == 0 { 0 } else { data_len / samples };
+    let width = data_len.checked_div(samples).unwrap_or(0);
     let mut data = Vec::with_capacity(data_len);
     (&mut inner)
         .take(data_len as u64)
@@ -92,22 +92,25 @@ pub fn read(path: &Path) -> Result<Audio> {
         );
     }
     let bits = spec.bits_per_sample;
-    let convert = |decode| split(&data, width, nch, decode);
     let channels = match (spec.sample_format, width, bits) {
-        (SampleFormat::Float, 4, 32) => convert(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
-        (SampleFormat::Int, 1, 8) => convert(|b| (f32::from(b[0]) - 128.0) / 128.0),
-        (SampleFormat::Int, 2, 16) => {
-            convert(|b| f32::from(i16::from_le_bytes([b[0], b[1]])) / 32_768.0)
-        }
-        (SampleFormat::Int, 3, 24) => {
-            convert(|b| (i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8) as f32 / 8_388_608.0)
-        }
-        (SampleFormat::Int, 4, 24) => {
-            convert(|b| (i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8) as f32 / 8_388_608.0)
-        }
-        (SampleFormat::Int, 4, 32) => {
-            convert(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f32 / 2_147_483_648.0)
-        }
+        (SampleFormat::Float, 4, 32) => split(&data, width, nch, |b: &[u8]| {
+            f32::from_le_bytes([b[0], b[1], b[2], b[3]])
+        }),
+        (SampleFormat::Int, 1, 8) => split(&data, width, nch, |b: &[u8]| {
+            (f32::from(b[0]) - 128.0) / 128.0
+        }),
+        (SampleFormat::Int, 2, 16) => split(&data, width, nch, |b: &[u8]| {
+            f32::from(i16::from_le_bytes([b[0], b[1]])) / 32_768.0
+        }),
+        (SampleFormat::Int, 3, 24) => split(&data, width, nch, |b: &[u8]| {
+            (i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8) as f32 / 8_388_608.0
+        }),
+        (SampleFormat::Int, 4, 24) => split(&data, width, nch, |b: &[u8]| {
+            (i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8) as f32 / 8_388_608.0
+        }),
+        (SampleFormat::Int, 4, 32) => split(&data, width, nch, |b: &[u8]| {
+            i32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f32 / 2_147_483_648.0
+        }),
         (format, width, bits) => bail!(
             "{shown}: unsupported WAV encoding ({bits}-bit {} in {width}-byte samples; use 8/16/24/32-bit integer or 32-bit float)",
             if format == SampleFormat::Float {
@@ -124,7 +127,7 @@ pub fn read(path: &Path) -> Result<Audio> {
 }
 
 /// Interleaved samples of `width` bytes to planar `f32` through `decode`.
-fn split(data: &[u8], width: usize, nch: usize, decode: fn(&[u8]) -> f32) -> Vec<Vec<f32>> {
+fn split(data: &[u8], width: usize, nch: usize, decode: impl Fn(&[u8]) -> f32) -> Vec<Vec<f32>> {
     let frames = data.len() / (width * nch).max(1);
     let mut channels = vec![Vec::with_capacity(frames); nch];
     for (c, ch) in channels.iter_mut().enumerate() {

@@ -405,14 +405,28 @@ impl Compressor {
                 let want = (x - static_curve(x, c.threshold, c.ratio, c.knee)).max(0.0);
                 *l = if *l <= quiet_sq { 0.0 } else { want };
             }
-            // Pass 3 (serial): attack/release smoothing in dB.
+            // Pass 3 (serial): attack/release smoothing in dB. Attack applies while the wanted
+            // reduction exceeds the current one. Both candidates `k·red + (1 − k)·want` are
+            // computed and the larger (release coefficient ≥ attack) or smaller one kept: it is
+            // the attack one exactly when `want > red`, and the compare stays off the feedback
+            // path, which is what limits this loop.
             let mut red = self.reduction[d];
-            for l in levels.iter_mut() {
-                let coef = if *l > red { c.attack } else { c.release };
-                red = *l + coef * (red - *l);
-                *l = red;
-                max_red = max_red.max(red);
+            let (a, r) = (c.attack, c.release);
+            let (a1, r1) = (1.0 - a, 1.0 - r);
+            if r >= a {
+                for l in levels.iter_mut() {
+                    let (x, y) = (a * red + a1 * *l, r * red + r1 * *l);
+                    red = if x > y { x } else { y };
+                    *l = red;
+                }
+            } else {
+                for l in levels.iter_mut() {
+                    let (x, y) = (a * red + a1 * *l, r * red + r1 * *l);
+                    red = if x < y { x } else { y };
+                    *l = red;
+                }
             }
+            max_red = levels.iter().fold(max_red, |m, &v| m.max(v));
             self.reduction[d] = denormal::flush_f32(red);
             self.gain_scratch = gains;
         }

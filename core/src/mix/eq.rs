@@ -2,8 +2,9 @@
 
 use alloc::vec::Vec;
 
-use super::biquad::Design;
-use super::filter::Filter;
+use super::biquad::{Coeffs, Design};
+use super::filter::{Filter, SectionState, run_cascade};
+use crate::denormal::FlushGuard;
 use crate::error::{Error, Range, Result};
 use crate::processor::{ProcessSpec, Processor};
 
@@ -79,6 +80,69 @@ impl Equalizer {
     }
 }
 
+/// Most sections the equalizer runs as one cascade.
+const GATHER: usize = 16;
+
+impl Equalizer {
+    /// Runs every enabled band's sections as one cascade (all settled): each sample goes through
+    /// all bands before the next, which overlaps their recursions. Same arithmetic, same output
+    /// as band after band.
+    fn run_gathered(&mut self, block: &mut [&mut [f32]], total: usize) {
+        let _ftz = FlushGuard::new();
+        let mut coeffs = [Coeffs::IDENTITY; GATHER];
+        let mut k = 0;
+        for b in self.bands.iter().filter(|b| b.enabled) {
+            for c in b.filter.current_sections() {
+                coeffs[k] = *c;
+                k += 1;
+            }
+        }
+        let mut ch = 0;
+        while ch < block.len() {
+            let pair = ch + 1 < block.len();
+            let mut s0 = [SectionState::default(); GATHER];
+            let mut s1 = [SectionState::default(); GATHER];
+            self.move_state(ch, &mut s0, false);
+            if pair {
+                self.move_state(ch + 1, &mut s1, false);
+                let (lo, hi) = block.split_at_mut(ch + 1);
+                run_cascade(
+                    &coeffs[..total],
+                    &mut s0[..total],
+                    lo[ch],
+                    Some((&mut s1[..total], &mut *hi[0])),
+                );
+                self.move_state(ch + 1, &mut s1, true);
+            } else {
+                run_cascade(&coeffs[..total], &mut s0[..total], block[ch], None);
+            }
+            self.move_state(ch, &mut s0, true);
+            ch += if pair { 2 } else { 1 };
+        }
+        let frames = block.first().map_or(0, |c| c.len());
+        for b in self.bands.iter_mut().filter(|b| b.enabled) {
+            b.filter.advance_grid(frames);
+        }
+    }
+
+    /// Copies channel `ch`'s section states from the bands into `gathered` (or back, sanitized).
+    fn move_state(&mut self, ch: usize, gathered: &mut [SectionState; GATHER], back: bool) {
+        let mut k = 0;
+        for b in self.bands.iter_mut().filter(|b| b.enabled) {
+            let (sections, state) = b.filter.cascade_parts();
+            for st in state[ch].iter_mut().take(sections.len()) {
+                if back {
+                    gathered[k].sanitize();
+                    *st = gathered[k];
+                } else {
+                    gathered[k] = *st;
+                }
+                k += 1;
+            }
+        }
+    }
+}
+
 impl Processor for Equalizer {
     fn name(&self) -> &'static str {
         "equalizer"
@@ -99,8 +163,23 @@ impl Processor for Equalizer {
     }
 
     fn process_block(&mut self, block: &mut [&mut [f32]]) {
-        for b in self.bands.iter_mut().filter(|b| b.enabled) {
-            b.filter.process_block(block);
+        let total: usize = self
+            .bands
+            .iter()
+            .filter(|b| b.enabled)
+            .map(|b| b.filter.current_sections().len())
+            .sum();
+        let settled = self
+            .bands
+            .iter()
+            .filter(|b| b.enabled)
+            .all(|b| b.filter.settled());
+        if settled && total <= GATHER {
+            self.run_gathered(block, total);
+        } else {
+            for b in self.bands.iter_mut().filter(|b| b.enabled) {
+                b.filter.process_block(block);
+            }
         }
     }
 

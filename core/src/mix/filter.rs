@@ -57,28 +57,92 @@ fn df1_step(c: &Coeffs, s: &mut SectionState, x: f64) -> f64 {
     y
 }
 
-fn run_one(c: &Coeffs, s: &mut SectionState, x: &mut [f32]) {
+/// Sections run together in one pass: each sample goes through all of them before the next
+/// sample starts, so the CPU overlaps the sections' recursions (a section's feedback path is
+/// about 8 cycles long; one after another, a cascade of `N` costs `N` times that per sample).
+/// Between sections the signal is rounded to `f32`, as when they run one by one, so the results
+/// are identical either way.
+const GROUP: usize = 4;
+
+fn cascade_one<const N: usize>(c: &[Coeffs; N], s: &mut [SectionState; N], x: &mut [f32]) {
     let mut st = *s;
     for v in x.iter_mut() {
-        *v = df1_step(c, &mut st, *v as f64) as f32;
+        let mut y = *v;
+        for k in 0..N {
+            y = df1_step(&c[k], &mut st[k], y as f64) as f32;
+        }
+        *v = y;
     }
     *s = st;
 }
 
-fn run_two(
-    c: &Coeffs,
-    s0: &mut SectionState,
-    s1: &mut SectionState,
+fn cascade_two<const N: usize>(
+    c: &[Coeffs; N],
+    s0: &mut [SectionState; N],
+    s1: &mut [SectionState; N],
     x0: &mut [f32],
     x1: &mut [f32],
 ) {
     let (mut a, mut b) = (*s0, *s1);
     for (u, v) in x0.iter_mut().zip(x1.iter_mut()) {
-        *u = df1_step(c, &mut a, *u as f64) as f32;
-        *v = df1_step(c, &mut b, *v as f64) as f32;
+        let (mut p, mut q) = (*u, *v);
+        for k in 0..N {
+            p = df1_step(&c[k], &mut a[k], p as f64) as f32;
+            q = df1_step(&c[k], &mut b[k], q as f64) as f32;
+        }
+        *u = p;
+        *v = q;
     }
     *s0 = a;
     *s1 = b;
+}
+
+/// Runs up to [`GROUP`] sections on one channel (`two = None`) or two channels.
+fn cascade(
+    c: &[Coeffs],
+    s0: &mut [SectionState],
+    x0: &mut [f32],
+    two: Option<(&mut [SectionState], &mut [f32])>,
+) {
+    macro_rules! run {
+        ($n:literal) => {{
+            let c: &[Coeffs; $n] = c.try_into().unwrap_or(&[Coeffs::IDENTITY; $n]);
+            let Ok(s0) = <&mut [SectionState; $n]>::try_from(s0) else {
+                return;
+            };
+            match two {
+                None => cascade_one(c, s0, x0),
+                Some((s1, x1)) => {
+                    let Ok(s1) = <&mut [SectionState; $n]>::try_from(s1) else {
+                        return;
+                    };
+                    cascade_two(c, s0, s1, x0, x1)
+                }
+            }
+        }};
+    }
+    match c.len() {
+        1 => run!(1),
+        2 => run!(2),
+        3 => run!(3),
+        4 => run!(4),
+        _ => {}
+    }
+}
+
+/// Runs a cascade of `sections` (any number) over one or two channels, in groups of
+/// [`GROUP`]; `state` holds one entry per section and channel (`state0[k]`, `state1[k]`).
+pub(crate) fn run_cascade(
+    sections: &[Coeffs],
+    state0: &mut [SectionState],
+    x0: &mut [f32],
+    mut two: Option<(&mut [SectionState], &mut [f32])>,
+) {
+    for (g, c) in sections.chunks(GROUP).enumerate() {
+        let r = g * GROUP..g * GROUP + c.len();
+        let t = two.as_mut().map(|(s1, x1)| (&mut s1[r.clone()], &mut **x1));
+        cascade(c, &mut state0[r], x0, t);
+    }
 }
 
 /// Runs `sections` over the frames `range` of every channel, with per-channel `state`.
@@ -88,21 +152,22 @@ pub(crate) fn run_sections(
     block: &mut [&mut [f32]],
     range: core::ops::Range<usize>,
 ) {
+    let n = sections.len();
     let mut ch = 0;
     while ch < block.len() {
         if ch + 1 < block.len() {
             let (lo, hi) = block.split_at_mut(ch + 1);
             let (sl, sh) = state.split_at_mut(ch + 1);
             let (x0, x1) = (&mut lo[ch][range.clone()], &mut hi[0][range.clone()]);
-            for (k, c) in sections.iter().enumerate() {
-                run_two(c, &mut sl[ch][k], &mut sh[0][k], x0, x1);
-            }
+            run_cascade(sections, &mut sl[ch][..n], x0, Some((&mut sh[0][..n], x1)));
             ch += 2;
         } else {
-            let x0 = &mut block[ch][range.clone()];
-            for (k, c) in sections.iter().enumerate() {
-                run_one(c, &mut state[ch][k], x0);
-            }
+            run_cascade(
+                sections,
+                &mut state[ch][..n],
+                &mut block[ch][range.clone()],
+                None,
+            );
             ch += 1;
         }
     }
@@ -257,6 +322,24 @@ impl Filter {
             self.ln_q.set_immediate(q);
             self.gain_db.set_immediate(g);
         }
+    }
+
+    /// Settled (prepared, no parameter moving): the sections stay constant for any block, so
+    /// they may run together with other filters' (the [`super::Equalizer`] does, then calls
+    /// [`Filter::advance_grid`]).
+    pub(crate) fn settled(&self) -> bool {
+        !self.smoothing() && self.spec.is_some()
+    }
+
+    /// Advances the coefficient-update grid by `frames` processed elsewhere, as `process_block`
+    /// would have, so later parameter moves land on the same grid whatever the block sizes.
+    pub(crate) fn advance_grid(&mut self, frames: usize) {
+        self.grid = (self.grid + frames) % COEFF_UPDATE_FRAMES;
+    }
+
+    /// The sections in use and the per-channel state, for running in a larger cascade.
+    pub(crate) fn cascade_parts(&mut self) -> (&[Coeffs], &mut [[SectionState; MAX_SECTIONS]]) {
+        (&self.sections[..self.n_sections], &mut self.state)
     }
 
     fn smoothing(&self) -> bool {
