@@ -26,6 +26,25 @@ fn bench(c: &mut Criterion, name: &str, mut p: Box<dyn Processor>) {
     g.finish();
 }
 
+/// Like [`bench`], on one channel (throughput in samples).
+fn bench_mono(c: &mut Criterion, name: &str, mut p: Box<dyn Processor>) {
+    prepare(p.as_mut(), 1);
+    let [input, _] = stereo_signal(FRAMES);
+    let mut buf = input.clone();
+    let mut g = c.benchmark_group("mixing");
+    g.throughput(Throughput::Elements(FRAMES as u64));
+    g.bench_function(name, |b| {
+        b.iter(|| {
+            buf.copy_from_slice(&input);
+            for block in buf.chunks_mut(mixmaster_benches::BLOCK) {
+                p.process_block(&mut [block]);
+            }
+            black_box(&buf);
+        })
+    });
+    g.finish();
+}
+
 fn mixing(c: &mut Criterion) {
     bench(c, "gain", Box::new(Gain::with_db(-3.0).unwrap()));
     bench(
@@ -70,6 +89,27 @@ fn mixing(c: &mut Criterion) {
     .unwrap();
     lp.set_taps(4097).unwrap();
     bench(c, "linear_phase_eq_4097", Box::new(lp));
+    // Mono, as most tracks of a mix are: a 3-band channel EQ and a compressor.
+    let mono_eq = mixmaster::mix::Equalizer::from_designs(&[
+        mixmaster::mix::biquad::Design::new(FilterKind::HighPass, 40.0),
+        mixmaster::mix::biquad::Design {
+            kind: FilterKind::Peaking,
+            frequency_hz: 800.0,
+            q: 1.0,
+            gain_db: -2.0,
+        },
+        mixmaster::mix::biquad::Design {
+            kind: FilterKind::HighShelf,
+            frequency_hz: 8000.0,
+            q: std::f64::consts::FRAC_1_SQRT_2,
+            gain_db: 1.5,
+        },
+    ])
+    .unwrap();
+    bench_mono(c, "eq3_mono", Box::new(mono_eq));
+    let mut comp = Compressor::new();
+    comp.set_threshold_db(-24.0).unwrap();
+    bench_mono(c, "compressor_mono", Box::new(comp));
     // Copy-only baseline, to read the others against.
     let input = stereo_signal(FRAMES);
     let mut buf = input.clone();

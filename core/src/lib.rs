@@ -34,6 +34,7 @@ extern crate std;
 #[cfg(not(any(feature = "std", feature = "libm")))]
 compile_error!("mixmaster needs feature `std` or feature `libm` for its math");
 
+pub mod cpu;
 pub mod db;
 pub mod denormal;
 pub mod error;

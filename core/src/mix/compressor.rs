@@ -23,6 +23,7 @@ use alloc::vec::Vec;
 
 use super::biquad::{Coeffs, FilterKind, cookbook};
 use super::filter::SectionState;
+use crate::cpu::{dispatch, mul_add_f32};
 use crate::db;
 use crate::denormal::{self, FlushGuard};
 use crate::error::{Error, Range, Result};
@@ -300,7 +301,7 @@ impl Compressor {
             for (d, ch) in parts.iter_mut().zip(block.iter_mut()) {
                 *d = &mut ch[pos..pos + n];
             }
-            self.run(&mut parts[..spec.channels], n, true);
+            run(self, &mut parts[..spec.channels], n, true);
             pos += n;
         }
     }
@@ -366,7 +367,12 @@ impl Compressor {
 
     /// Detector, curve and gain over `n` frames, applied to `block`. The key is `key_scratch`
     /// when `from_scratch`, otherwise the block itself.
-    fn run(&mut self, block: &mut [&mut [f32]], n: usize, from_scratch: bool) {
+    fn run_generic<const FMA: bool>(
+        &mut self,
+        block: &mut [&mut [f32]],
+        n: usize,
+        from_scratch: bool,
+    ) {
         let _ftz = FlushGuard::new();
         let Some(spec) = self.spec else { return };
         let m = spec.max_block_frames;
@@ -415,13 +421,19 @@ impl Compressor {
             let (a1, r1) = (1.0 - a, 1.0 - r);
             if r >= a {
                 for l in levels.iter_mut() {
-                    let (x, y) = (a * red + a1 * *l, r * red + r1 * *l);
+                    let (x, y) = (
+                        mul_add_f32::<FMA>(a, red, a1 * *l),
+                        mul_add_f32::<FMA>(r, red, r1 * *l),
+                    );
                     red = if x > y { x } else { y };
                     *l = red;
                 }
             } else {
                 for l in levels.iter_mut() {
-                    let (x, y) = (a * red + a1 * *l, r * red + r1 * *l);
+                    let (x, y) = (
+                        mul_add_f32::<FMA>(a, red, a1 * *l),
+                        mul_add_f32::<FMA>(r, red, r1 * *l),
+                    );
                     red = if x < y { x } else { y };
                     *l = red;
                 }
@@ -463,6 +475,20 @@ impl Compressor {
     }
 }
 
+fn run_generic<const FMA: bool>(
+    c: &mut Compressor,
+    block: &mut [&mut [f32]],
+    n: usize,
+    from_scratch: bool,
+) {
+    c.run_generic::<FMA>(block, n, from_scratch);
+}
+
+dispatch! {
+    /// Detector, curve and gain over `n` frames, applied to `block` (see `Compressor::run_generic`).
+    fn run(c: &mut Compressor, block: &mut [&mut [f32]], n: usize, from_scratch: bool) => run_generic
+}
+
 #[derive(Clone, Copy)]
 enum KeySource<'a, 'b> {
     Block(&'a [&'b mut [f32]]),
@@ -500,7 +526,7 @@ impl Processor for Compressor {
         if filtered {
             self.load_key(KeySource::Block(block), 0, n);
         }
-        self.run(block, n, filtered);
+        run(self, block, n, filtered);
         for s in &mut self.hpf_state {
             s.sanitize();
         }

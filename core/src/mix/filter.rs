@@ -13,6 +13,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use super::biquad::{self, Coeffs, Design, FilterKind, MAX_SECTIONS};
+use crate::cpu::{dispatch, mul_add};
 use crate::denormal::{self, FlushGuard};
 use crate::error::{Error, Range, Result};
 use crate::math;
@@ -49,7 +50,17 @@ impl SectionState {
 
 #[inline(always)]
 fn df1_step(c: &Coeffs, s: &mut SectionState, x: f64) -> f64 {
-    let y = c.b0 * x + c.b1 * s.x1 + c.b2 * s.x2 - c.a2 * s.y2 - c.a1 * s.y1;
+    df1_step_fma::<false>(c, s, x)
+}
+
+/// One DF-I step; the feedback term `a1·y1` comes last, so the recursion's critical path is one
+/// multiply-add.
+#[inline(always)]
+fn df1_step_fma<const FMA: bool>(c: &Coeffs, s: &mut SectionState, x: f64) -> f64 {
+    let t = mul_add::<FMA>(c.b1, s.x1, c.b0 * x);
+    let t = mul_add::<FMA>(c.b2, s.x2, t);
+    let t = mul_add::<FMA>(-c.a2, s.y2, t);
+    let y = mul_add::<FMA>(-c.a1, s.y1, t);
     s.x2 = s.x1;
     s.x1 = x;
     s.y2 = s.y1;
@@ -64,19 +75,23 @@ fn df1_step(c: &Coeffs, s: &mut SectionState, x: f64) -> f64 {
 /// are identical either way.
 const GROUP: usize = 4;
 
-fn cascade_one<const N: usize>(c: &[Coeffs; N], s: &mut [SectionState; N], x: &mut [f32]) {
+fn cascade_one<const N: usize, const FMA: bool>(
+    c: &[Coeffs; N],
+    s: &mut [SectionState; N],
+    x: &mut [f32],
+) {
     let mut st = *s;
     for v in x.iter_mut() {
         let mut y = *v;
         for k in 0..N {
-            y = df1_step(&c[k], &mut st[k], y as f64) as f32;
+            y = df1_step_fma::<FMA>(&c[k], &mut st[k], y as f64) as f32;
         }
         *v = y;
     }
     *s = st;
 }
 
-fn cascade_two<const N: usize>(
+fn cascade_two<const N: usize, const FMA: bool>(
     c: &[Coeffs; N],
     s0: &mut [SectionState; N],
     s1: &mut [SectionState; N],
@@ -87,8 +102,8 @@ fn cascade_two<const N: usize>(
     for (u, v) in x0.iter_mut().zip(x1.iter_mut()) {
         let (mut p, mut q) = (*u, *v);
         for k in 0..N {
-            p = df1_step(&c[k], &mut a[k], p as f64) as f32;
-            q = df1_step(&c[k], &mut b[k], q as f64) as f32;
+            p = df1_step_fma::<FMA>(&c[k], &mut a[k], p as f64) as f32;
+            q = df1_step_fma::<FMA>(&c[k], &mut b[k], q as f64) as f32;
         }
         *u = p;
         *v = q;
@@ -98,7 +113,7 @@ fn cascade_two<const N: usize>(
 }
 
 /// Runs up to [`GROUP`] sections on one channel (`two = None`) or two channels.
-fn cascade(
+fn cascade<const FMA: bool>(
     c: &[Coeffs],
     s0: &mut [SectionState],
     x0: &mut [f32],
@@ -111,12 +126,12 @@ fn cascade(
                 return;
             };
             match two {
-                None => cascade_one(c, s0, x0),
+                None => cascade_one::<$n, FMA>(c, s0, x0),
                 Some((s1, x1)) => {
                     let Ok(s1) = <&mut [SectionState; $n]>::try_from(s1) else {
                         return;
                     };
-                    cascade_two(c, s0, s1, x0, x1)
+                    cascade_two::<$n, FMA>(c, s0, s1, x0, x1)
                 }
             }
         }};
@@ -130,9 +145,8 @@ fn cascade(
     }
 }
 
-/// Runs a cascade of `sections` (any number) over one or two channels, in groups of
-/// [`GROUP`]; `state` holds one entry per section and channel (`state0[k]`, `state1[k]`).
-pub(crate) fn run_cascade(
+/// The body of [`run_cascade`], for either build.
+fn run_cascade_generic<const FMA: bool>(
     sections: &[Coeffs],
     state0: &mut [SectionState],
     x0: &mut [f32],
@@ -141,8 +155,19 @@ pub(crate) fn run_cascade(
     for (g, c) in sections.chunks(GROUP).enumerate() {
         let r = g * GROUP..g * GROUP + c.len();
         let t = two.as_mut().map(|(s1, x1)| (&mut s1[r.clone()], &mut **x1));
-        cascade(c, &mut state0[r], x0, t);
+        cascade::<FMA>(c, &mut state0[r], x0, t);
     }
+}
+
+dispatch! {
+    /// Runs a cascade of `sections` (any number) over one or two channels, in groups of
+    /// [`GROUP`]; `state0[k]` (and `state1[k]`) hold section `k`'s memory per channel.
+    pub(crate) fn run_cascade(
+        sections: &[Coeffs],
+        state0: &mut [SectionState],
+        x0: &mut [f32],
+        two: Option<(&mut [SectionState], &mut [f32])>,
+    ) => run_cascade_generic
 }
 
 /// Runs `sections` over the frames `range` of every channel, with per-channel `state`.
