@@ -250,6 +250,14 @@ fn demo_writes_stems_mix_and_a_master_at_the_preset() {
     );
     assert!(m["true_peak_dbtp"].as_f64().unwrap() <= -1.0 + 0.01, "{m}");
     assert!(m["duration_s"].as_f64().unwrap() >= 20.0);
+    // The guide shows this very session as its complete example.
+    let written = std::fs::read_to_string(d.join("session.toml")).unwrap();
+    let guide = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/session.md"))
+        .unwrap();
+    assert!(
+        guide.contains(&written),
+        "docs/session.md no longer shows the demo session"
+    );
     // The session it wrote renders again through `render`, to the same master.
     let again = d.join("again.wav");
     let o = run(&[
