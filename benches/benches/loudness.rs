@@ -41,12 +41,7 @@ fn loudness(c: &mut Criterion) {
         black_box(m.loudness_global().unwrap())
     };
     g.bench_function("mixmaster_integrated", |b| {
-        b.iter(|| {
-            ours(MeterOptions {
-                true_peak: false,
-                loudness_range: false,
-            })
-        })
+        b.iter(|| ours(MeterOptions::LOUDNESS_ONLY))
     });
     g.bench_function("ebur128_integrated", |b| b.iter(|| theirs(Mode::I)));
     g.bench_function("mixmaster_full", |b| {

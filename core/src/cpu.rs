@@ -40,23 +40,22 @@ pub fn mul_add_f32<const FMA: bool>(a: f32, b: f32, c: f32) -> f32 {
     a * b + c
 }
 
-/// Defines `$name(args)`, which runs `$generic::<true>(args)` compiled for AVX2 + FMA when the
-/// CPU has them and `$generic::<false>(args)` otherwise.
+/// Defines `$name(args) -> R`, which runs `$generic::<true>(args)` compiled for AVX2 + FMA when
+/// the CPU has them and `$generic::<false>(args)` otherwise.
 macro_rules! dispatch {
-    ($(#[$m:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) => $generic:ident) => {
+    ($(#[$m:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)? => $generic:ident) => {
         $(#[$m])*
         #[inline]
-        $vis fn $name($($arg: $ty),*) {
+        $vis fn $name($($arg: $ty),*) $(-> $ret)? {
             #[cfg(all(feature = "std", target_arch = "x86_64"))]
             {
                 #[target_feature(enable = "avx2,fma")]
-                fn fast($($arg: $ty),*) {
+                fn fast($($arg: $ty),*) $(-> $ret)? {
                     $generic::<true>($($arg),*)
                 }
                 if $crate::cpu::has_avx2_fma() {
                     // SAFETY: the CPU supports the features `fast` was compiled for.
-                    unsafe { fast($($arg),*) };
-                    return;
+                    return unsafe { fast($($arg),*) };
                 }
             }
             $generic::<false>($($arg),*)

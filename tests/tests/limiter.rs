@@ -163,3 +163,31 @@ fn bad_settings_are_errors() {
     );
     assert!(Limiter::new(-1.0, f64::NAN).is_err());
 }
+
+#[test]
+fn shortest_lookahead_with_blocks_longer_than_the_ring() {
+    // 0.5 ms at 8 kHz is a 4-frame lookahead: the delay ring (lookahead + interpolator) is
+    // shorter than a 64-frame processing chunk, so the output pass wraps it several times.
+    let fs = 8_000.0;
+    let input = torture(fs).remove(5).1;
+    let run = |block: usize| {
+        let mut l = Limiter::new(-1.0, 0.5).unwrap();
+        l.prepare(ProcessSpec::new(fs, block, input.len())).unwrap();
+        let lat = l.latency_frames();
+        (mixmaster_tests::render(&mut l, &input, &mut || block), lat)
+    };
+    let ((a, lat), (b, _)) = (run(4096), run(1));
+    assert_eq!(a, b);
+    assert!(true_peak_dbtp(fs, &a) <= -1.0 + 1e-3);
+    // Below the ceiling the output is the input delayed exactly.
+    let quiet: Vec<Vec<f32>> = input
+        .iter()
+        .map(|c| c.iter().map(|v| v * 1e-3).collect())
+        .collect();
+    let mut l = Limiter::new(-1.0, 0.5).unwrap();
+    l.prepare(ProcessSpec::new(fs, 4096, quiet.len())).unwrap();
+    let y = mixmaster_tests::render(&mut l, &quiet, &mut || 4096);
+    for (x, y) in quiet.iter().zip(&y) {
+        assert_eq!(&y[lat..], &x[..x.len() - lat]);
+    }
+}

@@ -478,3 +478,45 @@ fn analyze_reports_series_and_values() {
     near(r.duration_s, 12.0, 1e-9, "duration");
     assert!(analyze(fs, ChannelLayout::Stereo, &[&x], 0.1).is_err());
 }
+
+#[test]
+fn meter_options_change_what_is_measured_not_the_loudness() {
+    use mixmaster::master::MeterOptions;
+    let fs = 48_000.0;
+    let mut x = mixmaster_tests::programme(2, 96_000, fs);
+    x[0][1000] = f32::NAN;
+    x[1][5000] = f32::INFINITY;
+    x[1][5001] = f32::NEG_INFINITY;
+    let finite_peak = x
+        .iter()
+        .flatten()
+        .filter(|v| v.is_finite())
+        .fold(0.0f32, |a, v| a.max(v.abs()));
+    let measure = |opts: MeterOptions, block: usize| {
+        let mut m = LoudnessMeter::with_options(fs, ChannelLayout::Stereo, opts).unwrap();
+        for k in (0..x[0].len()).step_by(block) {
+            let e = (k + block).min(x[0].len());
+            m.add_planar(&[&x[0][k..e], &x[1][k..e]]);
+        }
+        m
+    };
+    let full = measure(MeterOptions::default(), 4800);
+    let lean = measure(MeterOptions::LOUDNESS_ONLY, 333);
+    assert_eq!(full.non_finite_samples(), 3);
+    assert_eq!(lean.non_finite_samples(), 3);
+    assert!((full.integrated_lufs() - lean.integrated_lufs()).abs() < 1e-9);
+    assert!((full.max_momentary_lufs() - lean.max_momentary_lufs()).abs() < 1e-9);
+    // The sample peak (found by the true-peak pass, or by its own pass without true peak).
+    let want = 20.0 * (finite_peak as f64).log10();
+    assert!((full.sample_peak_max_dbfs() - want).abs() < 1e-9);
+    let peaks_only = MeterOptions {
+        true_peak: false,
+        loudness_range: false,
+        sample_peak: true,
+    };
+    assert!((measure(peaks_only, 777).sample_peak_max_dbfs() - want).abs() < 1e-9);
+    assert!(
+        lean.sample_peak_max_dbfs() == f64::NEG_INFINITY,
+        "not measured"
+    );
+}

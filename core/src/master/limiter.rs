@@ -60,25 +60,35 @@ impl SlidingMin {
         self.head = 0;
         self.count = 0;
     }
+    /// `a + b` wrapped into the ring (both below its capacity, so one compare does).
+    #[inline(always)]
+    fn wrap(&self, a: usize, b: usize) -> usize {
+        let s = a + b;
+        if s >= self.val.len() {
+            s - self.val.len()
+        } else {
+            s
+        }
+    }
+
     #[inline]
     fn push(&mut self, i: u64, v: f32) -> f32 {
-        let cap = self.val.len();
         // Drop larger values from the back.
         while self.count > 0 {
-            let back = (self.head + self.count - 1) % cap;
+            let back = self.wrap(self.head, self.count - 1);
             if self.val[back] >= v {
                 self.count -= 1;
             } else {
                 break;
             }
         }
-        let slot = (self.head + self.count) % cap;
+        let slot = self.wrap(self.head, self.count);
         self.val[slot] = v;
         self.idx[slot] = i;
         self.count += 1;
         // Drop the front if it left the window.
         while self.idx[self.head] + self.len <= i {
-            self.head = (self.head + 1) % cap;
+            self.head = self.wrap(self.head, 1);
             self.count -= 1;
         }
         self.val[self.head]
@@ -265,16 +275,28 @@ impl Limiter {
             };
             self.gain_now = g;
             self.gain_min = self.gain_min.min(g);
-            let p = self.delay_pos;
-            for (c, ch) in block.iter_mut().enumerate() {
-                let x = ch[off + i];
-                let line = &mut self.delay[c];
-                let y = line[p];
-                line[p] = if x.is_finite() { x } else { 0.0 };
-                ch[off + i] = y * g;
-            }
-            self.delay_pos = if p + 1 == len { 0 } else { p + 1 };
+            w[i] = g;
         }
+        // Output: the input delayed through each channel's ring, times the gain, in straight
+        // runs of the ring (so the loops vectorise; the ring may be shorter than the chunk).
+        let start = self.delay_pos;
+        for (c, ch) in block.iter_mut().enumerate() {
+            let line = &mut self.delay[c];
+            let x = &mut ch[off..off + n];
+            let (mut done, mut at) = (0, start);
+            while done < n {
+                let m = (n - done).min(len - at);
+                let run = x[done..done + m].iter_mut().zip(&mut line[at..at + m]);
+                for ((v, slot), g) in run.zip(&w[done..done + m]) {
+                    let y = *slot;
+                    *slot = if v.is_finite() { *v } else { 0.0 };
+                    *v = y * g;
+                }
+                done += m;
+                at = if at + m == len { 0 } else { at + m };
+            }
+        }
+        self.delay_pos = (start + n) % len;
     }
 }
 

@@ -22,6 +22,7 @@ use alloc::vec::Vec;
 
 use super::kweighting::k_weighting;
 use super::true_peak::TruePeak;
+use crate::cpu::{dispatch, mul_add};
 use crate::db;
 use crate::denormal::FlushGuard;
 use crate::error::{Error, Range, Result};
@@ -95,6 +96,8 @@ pub struct MeterOptions {
     pub true_peak: bool,
     /// Loudness range.
     pub loudness_range: bool,
+    /// Sample peak per channel.
+    pub sample_peak: bool,
 }
 
 impl Default for MeterOptions {
@@ -102,8 +105,18 @@ impl Default for MeterOptions {
         MeterOptions {
             true_peak: true,
             loudness_range: true,
+            sample_peak: true,
         }
     }
+}
+
+impl MeterOptions {
+    /// Loudness only (momentary, short-term, integrated): no peaks, no loudness range.
+    pub const LOUDNESS_ONLY: MeterOptions = MeterOptions {
+        true_peak: false,
+        loudness_range: false,
+        sample_peak: false,
+    };
 }
 
 /// A histogram of block loudness with each bin's exact energy sum.
@@ -368,19 +381,13 @@ impl LoudnessMeter {
         let _ftz = FlushGuard::new();
         let frames = channels.iter().map(|c| c.len()).min().unwrap_or(0);
         for (c, x) in channels.iter().enumerate() {
-            let mut pk = self.sample_peak[c];
-            let mut bad = 0u64;
-            for v in &x[..frames] {
-                if v.is_finite() {
-                    pk = pk.max(v.abs());
-                } else {
-                    bad += 1;
-                }
-            }
-            self.sample_peak[c] = pk;
-            self.non_finite += bad;
+            // The true-peak pass finds the sample peak on its way; without it, a pass of its own.
             if let Some(tp) = self.true_peak.get_mut(c) {
                 tp.add(&x[..frames]);
+                self.sample_peak[c] = tp.sample_peak();
+            } else if self.options.sample_peak {
+                let (pk, _) = math::peak_abs_finite(&x[..frames]);
+                self.sample_peak[c] = self.sample_peak[c].max(pk);
             }
         }
         let mut pos = 0;
@@ -445,34 +452,16 @@ impl LoudnessMeter {
     }
 
     fn kweight_one(&mut self, c: usize, x: &[f32]) -> f64 {
-        let (sh, hp) = (self.shelf, self.highpass);
-        let [mut s0, mut s1] = self.state[c];
-        let mut sum = 0.0;
-        for v in x {
-            let v = if v.is_finite() { *v as f64 } else { 0.0 };
-            let y = s1.step(&hp, s0.step(&sh, v));
-            sum += y * y;
-        }
-        self.state[c] = [s0, s1];
-        sum
+        let (e, bad) = kweight(&[self.shelf, self.highpass], &mut self.state[c], x);
+        self.non_finite += bad;
+        e
     }
 
     fn kweight_pair(&mut self, c: usize, a: &[f32], b: &[f32]) -> (f64, f64) {
-        let (sh, hp) = (self.shelf, self.highpass);
-        let [mut a0, mut a1] = self.state[c];
-        let [mut b0, mut b1] = self.state[c + 1];
-        let (mut sa, mut sb) = (0.0, 0.0);
-        for (u, v) in a.iter().zip(b) {
-            let u = if u.is_finite() { *u as f64 } else { 0.0 };
-            let v = if v.is_finite() { *v as f64 } else { 0.0 };
-            let ya = a1.step(&hp, a0.step(&sh, u));
-            let yb = b1.step(&hp, b0.step(&sh, v));
-            sa += ya * ya;
-            sb += yb * yb;
-        }
-        self.state[c] = [a0, a1];
-        self.state[c + 1] = [b0, b1];
-        (sa, sb)
+        let (lo, hi) = self.state.split_at_mut(c + 1);
+        let (ea, eb, bad) = kweight_two(&[self.shelf, self.highpass], &mut lo[c], &mut hi[0], a, b);
+        self.non_finite += bad;
+        (ea, eb)
     }
 
     fn end_quantum(&mut self) {
@@ -697,4 +686,97 @@ pub fn analyze(
         duration_s: frames as f64 / sample_rate,
         non_finite_samples: meter.non_finite_samples(),
     })
+}
+
+/// K-weights `L` channels at once (shelf, then the RLB high-pass; non-finite samples as silence)
+/// and returns each one's sum of squares and how many samples were not finite.
+///
+/// The high-pass numerator is exactly `(1, −2, 1)`, so its input memory is the shelf's output
+/// memory: six values of state per channel instead of eight, and no multiplies for it. The
+/// operations and their order are those of two [`df1_step_fma`] calls, so the result is the
+/// same. The channels are lanes of small arrays, which the compiler turns into vector code.
+#[inline(always)]
+// Frames outer, lanes inner: indexing by frame is the point (the lanes become one vector).
+#[allow(clippy::needless_range_loop)]
+fn kweight_generic<const L: usize, const FMA: bool>(
+    k: &[Coeffs; 2],
+    state: [&mut [SectionState; 2]; L],
+    x: [&[f32]; L],
+) -> ([f64; L], u64) {
+    let (sh, hp) = (&k[0], &k[1]);
+    let mut x1 = [0.0f64; L];
+    let mut x2 = [0.0f64; L];
+    let mut y1 = [0.0f64; L];
+    let mut y2 = [0.0f64; L];
+    let mut z1 = [0.0f64; L];
+    let mut z2 = [0.0f64; L];
+    for (c, st) in state.iter().enumerate() {
+        (x1[c], x2[c], y1[c], y2[c]) = st[0].memory();
+        let (_, _, a, b) = st[1].memory();
+        (z1[c], z2[c]) = (a, b);
+    }
+    let n = x.iter().map(|c| c.len()).min().unwrap_or(0);
+    let mut e = [0.0f64; L];
+    let mut bad = 0u64;
+    for i in 0..n {
+        for c in 0..L {
+            let v = x[c][i];
+            let finite = v.is_finite();
+            bad += u64::from(!finite);
+            let v = if finite { v as f64 } else { 0.0 };
+            let t = mul_add::<FMA>(sh.b1, x1[c], sh.b0 * v);
+            let t = mul_add::<FMA>(sh.b2, x2[c], t);
+            let t = mul_add::<FMA>(-sh.a2, y2[c], t);
+            let y = mul_add::<FMA>(-sh.a1, y1[c], t);
+            let t = mul_add::<FMA>(-2.0, y1[c], y);
+            let t = mul_add::<FMA>(1.0, y2[c], t);
+            let t = mul_add::<FMA>(-hp.a2, z2[c], t);
+            let z = mul_add::<FMA>(-hp.a1, z1[c], t);
+            e[c] = mul_add::<FMA>(z, z, e[c]);
+            (x2[c], x1[c]) = (x1[c], v);
+            (y2[c], y1[c]) = (y1[c], y);
+            (z2[c], z1[c]) = (z1[c], z);
+        }
+    }
+    for (c, st) in state.into_iter().enumerate() {
+        st[0] = SectionState::from_memory(x1[c], x2[c], y1[c], y2[c]);
+        st[1] = SectionState::from_memory(y1[c], y2[c], z1[c], z2[c]);
+    }
+    (e, bad)
+}
+
+fn kweight_one_generic<const FMA: bool>(
+    k: &[Coeffs; 2],
+    st: &mut [SectionState; 2],
+    x: &[f32],
+) -> (f64, u64) {
+    let ([e], bad) = kweight_generic::<1, FMA>(k, [st], [x]);
+    (e, bad)
+}
+
+fn kweight_two_generic<const FMA: bool>(
+    k: &[Coeffs; 2],
+    sa: &mut [SectionState; 2],
+    sb: &mut [SectionState; 2],
+    a: &[f32],
+    b: &[f32],
+) -> (f64, f64, u64) {
+    let ([ea, eb], bad) = kweight_generic::<2, FMA>(k, [sa, sb], [a, b]);
+    (ea, eb, bad)
+}
+
+dispatch! {
+    /// K-weighted energy of one channel's block, and its count of non-finite samples.
+    fn kweight(k: &[Coeffs; 2], st: &mut [SectionState; 2], x: &[f32]) -> (f64, u64) => kweight_one_generic
+}
+
+dispatch! {
+    /// K-weighted energies of two channels' blocks, and their count of non-finite samples.
+    fn kweight_two(
+        k: &[Coeffs; 2],
+        sa: &mut [SectionState; 2],
+        sb: &mut [SectionState; 2],
+        a: &[f32],
+        b: &[f32],
+    ) -> (f64, f64, u64) => kweight_two_generic
 }

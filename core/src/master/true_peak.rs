@@ -11,6 +11,7 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
+use crate::cpu::{dispatch, mul_add_f32};
 use crate::math;
 
 /// Taps of each polyphase branch.
@@ -104,22 +105,10 @@ impl Interpolator {
         self.factor
     }
 
-    /// Largest |interpolated value| of each of the `n` windows `x[i..i + TAPS_PER_PHASE]` over
-    /// the non-identity branches, into `out[..n]` (vectorised like [`Self::peak_of_chunk`]).
+    /// Largest |interpolated value| over all phases, per output sample: `out[i]` for the
+    /// window `x[i..i + TAPS_PER_PHASE]` (`out.len()` windows, at most [`CHUNK`]).
     pub fn window_peaks(&self, x: &[f32], out: &mut [f32]) {
-        let n = out.len();
-        out.fill(0.0);
-        for phase in self.coeffs.chunks_exact(TAPS_PER_PHASE) {
-            let mut acc = [0.0f32; CHUNK];
-            for (k, c) in phase.iter().enumerate() {
-                for (a, v) in acc[..n].iter_mut().zip(&x[k..k + n]) {
-                    *a += c * v;
-                }
-            }
-            for (o, a) in out.iter_mut().zip(&acc[..n]) {
-                *o = o.max(a.abs());
-            }
-        }
+        window_peaks(&self.coeffs, x, out);
     }
 
     /// Bound on |interpolated| / max |input| (the largest L1 norm of a branch).
@@ -128,24 +117,65 @@ impl Interpolator {
     }
 
     /// Largest |interpolated value| over `n` windows `x[i..i + TAPS_PER_PHASE]`, all phases.
-    /// Taps are the outer loop and output samples the inner one, so the inner loop is a
-    /// vectorisable multiply-add over `CHUNK` independent accumulators.
     #[inline]
     fn peak_of_chunk(&self, x: &[f32], n: usize) -> f32 {
-        let mut m = 0.0f32;
-        for phase in self.coeffs.chunks_exact(TAPS_PER_PHASE) {
-            let mut acc = [0.0f32; CHUNK];
+        let mut out = [0.0f32; CHUNK];
+        window_peaks(&self.coeffs, x, &mut out[..n]);
+        max_of(&out[..n])
+    }
+}
+
+/// Largest value of `x` (all ≥ 0), over eight lanes so it vectorises.
+#[inline(always)]
+fn max_of(x: &[f32]) -> f32 {
+    let mut m = [0.0f32; 8];
+    for c in x.chunks(8) {
+        for (m, v) in m.iter_mut().zip(c) {
+            *m = if *v > *m { *v } else { *m };
+        }
+    }
+    m.iter().fold(0.0f32, |a, &v| if v > a { v } else { a })
+}
+
+/// One phase over `N` windows: taps are the outer loop and output samples the inner one, so the
+/// inner loop is a multiply-add over `N` independent accumulators (registers, for `N` fixed).
+#[inline(always)]
+fn phase_into<const N: usize, const FMA: bool>(phase: &[f32], x: &[f32], acc: &mut [f32; N]) {
+    for (k, c) in phase.iter().enumerate() {
+        let Some(xs) = x.get(k..k + N) else { return };
+        for (a, v) in acc.iter_mut().zip(xs) {
+            *a = mul_add_f32::<FMA>(*c, *v, *a);
+        }
+    }
+}
+
+/// Body of [`window_peaks`]: full chunks take the fixed-length path.
+#[inline(always)]
+fn window_peaks_generic<const FMA: bool>(coeffs: &[f32], x: &[f32], out: &mut [f32]) {
+    let n = out.len().min(CHUNK);
+    out.fill(0.0);
+    for phase in coeffs.chunks_exact(TAPS_PER_PHASE) {
+        let mut acc = [0.0f32; CHUNK];
+        if n == CHUNK {
+            phase_into::<CHUNK, FMA>(phase, x, &mut acc);
+        } else {
             for (k, c) in phase.iter().enumerate() {
                 for (a, v) in acc[..n].iter_mut().zip(&x[k..k + n]) {
-                    *a += c * v;
+                    *a = mul_add_f32::<FMA>(*c, *v, *a);
                 }
             }
-            for a in &acc[..n] {
-                m = m.max(a.abs());
-            }
         }
-        m
+        for (o, a) in out.iter_mut().zip(&acc[..n]) {
+            let a = a.abs();
+            *o = if a > *o { a } else { *o };
+        }
     }
+}
+
+dispatch! {
+    /// Largest |interpolated value| over the phases `coeffs` (each [`TAPS_PER_PHASE`] long) for
+    /// each window `x[i..i + TAPS_PER_PHASE]`, `i < out.len()` (at most [`CHUNK`]).
+    fn window_peaks(coeffs: &[f32], x: &[f32], out: &mut [f32]) => window_peaks_generic
 }
 
 /// Streaming true-peak detector for one channel.
@@ -155,6 +185,8 @@ pub struct TruePeak {
     /// The last `TAPS_PER_PHASE - 1` input samples, then new input appended.
     history: Vec<f32>,
     peak: f32,
+    /// The largest |sample| (the sample peak), found on the way.
+    sample_peak: f32,
 }
 
 impl TruePeak {
@@ -164,6 +196,7 @@ impl TruePeak {
             interp: Interpolator::new(sample_rate),
             history: vec![0.0; TAPS_PER_PHASE - 1 + CHUNK],
             peak: 0.0,
+            sample_peak: 0.0,
         }
     }
 
@@ -172,10 +205,16 @@ impl TruePeak {
         self.peak
     }
 
+    /// The largest absolute sample so far (linear): the sample peak, for free.
+    pub fn sample_peak(&self) -> f32 {
+        self.sample_peak
+    }
+
     /// Forgets the signal.
     pub fn reset(&mut self) {
         self.history.fill(0.0);
         self.peak = 0.0;
+        self.sample_peak = 0.0;
     }
 
     /// Feeds samples; non-finite samples count as silence.
@@ -187,11 +226,19 @@ impl TruePeak {
             for (d, s) in h[keep..].iter_mut().zip(chunk) {
                 *d = if s.is_finite() { *s } else { 0.0 };
             }
-            let local = h.iter().fold(0.0f32, |a, v| a.max(v.abs()));
-            // The samples themselves are true-peak candidates (the identity branch).
-            for v in &h[keep..] {
-                self.peak = self.peak.max(v.abs());
+            let mut abs = [0.0f32; TAPS_PER_PHASE - 1 + CHUNK];
+            for (a, v) in abs.iter_mut().zip(h.iter()) {
+                *a = v.abs();
             }
+            let local = max_of(&abs[..keep + n]);
+            // The samples themselves are true-peak candidates (the identity branch).
+            let own = max_of(&abs[keep..keep + n]);
+            self.peak = if own > self.peak { own } else { self.peak };
+            self.sample_peak = if own > self.sample_peak {
+                own
+            } else {
+                self.sample_peak
+            };
             // The interpolated values in this stretch cannot exceed l1 * local.
             if local * self.interp.l1 > self.peak {
                 self.peak = self.peak.max(self.interp.peak_of_chunk(h, n));

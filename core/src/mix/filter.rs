@@ -39,6 +39,18 @@ impl SectionState {
         df1_step(c, self, x)
     }
 
+    /// The memory `(x1, x2, y1, y2)`: the last two inputs and outputs.
+    #[inline(always)]
+    pub fn memory(&self) -> (f64, f64, f64, f64) {
+        (self.x1, self.x2, self.y1, self.y2)
+    }
+
+    /// A state from its memory `(x1, x2, y1, y2)`.
+    #[inline(always)]
+    pub fn from_memory(x1: f64, x2: f64, y1: f64, y2: f64) -> Self {
+        SectionState { x1, x2, y1, y2 }
+    }
+
     /// Zeroes tiny or non-finite memory (denormals, and NaN that must not stick).
     pub fn sanitize(&mut self) {
         self.x1 = denormal::flush(self.x1);
@@ -56,7 +68,7 @@ fn df1_step(c: &Coeffs, s: &mut SectionState, x: f64) -> f64 {
 /// One DF-I step; the feedback term `a1·y1` comes last, so the recursion's critical path is one
 /// multiply-add.
 #[inline(always)]
-fn df1_step_fma<const FMA: bool>(c: &Coeffs, s: &mut SectionState, x: f64) -> f64 {
+pub(crate) fn df1_step_fma<const FMA: bool>(c: &Coeffs, s: &mut SectionState, x: f64) -> f64 {
     let t = mul_add::<FMA>(c.b1, s.x1, c.b0 * x);
     let t = mul_add::<FMA>(c.b2, s.x2, t);
     let t = mul_add::<FMA>(-c.a2, s.y2, t);
