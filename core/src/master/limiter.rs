@@ -18,7 +18,7 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use super::true_peak::{CHUNK, Interpolator, TAPS_PER_PHASE};
+use super::true_peak::{CHUNK, HISTORY, Interpolator, TAPS_PER_PHASE, max_of};
 use crate::db;
 use crate::denormal::FlushGuard;
 use crate::error::{Error, Range, Result};
@@ -225,14 +225,24 @@ impl Limiter {
             for (d, s) in h[keep..keep + n].iter_mut().zip(&ch[off..off + n]) {
                 *d = if s.is_finite() { *s } else { 0.0 };
             }
-            let local = h[..keep + n].iter().fold(0.0f32, |a, v| a.max(v.abs()));
+            let mut abs = [0.0f32; HISTORY];
+            for (a, v) in abs.iter_mut().zip(h[..keep + n].iter()) {
+                *a = v.abs();
+            }
+            let local = max_of(&abs[..keep + n]);
             if local * interp.l1_bound() > self.ceiling {
                 interp.window_peaks(&h[..keep + n], &mut w[..n]);
-                for i in 0..n {
-                    let p = w[i].max(h[keep + i].abs());
-                    if p > self.ceiling {
-                        r[i] = r[i].min(self.ceiling / p);
-                    }
+                // Values are finite here (sanitised on the way in): plain compares, which
+                // vectorise, rather than `f32::max`/`min` and their NaN rules.
+                let own = &abs[keep..keep + n];
+                for ((r, w), s) in r[..n].iter_mut().zip(&w[..n]).zip(own) {
+                    let p = if *w > *s { *w } else { *s };
+                    let need = if p > self.ceiling {
+                        self.ceiling / p
+                    } else {
+                        1.0
+                    };
+                    *r = if need < *r { need } else { *r };
                 }
             }
             h.copy_within(n..n + keep, 0);
@@ -274,7 +284,7 @@ impl Limiter {
                 (self.box_sum * inv_d) as f32
             };
             self.gain_now = g;
-            self.gain_min = self.gain_min.min(g);
+            self.gain_min = if g < self.gain_min { g } else { self.gain_min };
             w[i] = g;
         }
         // Output: the input delayed through each channel's ring, times the gain, in straight

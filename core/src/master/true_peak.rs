@@ -20,6 +20,8 @@ pub const TAPS_PER_PHASE: usize = 24;
 const KAISER_BETA: f64 = 8.0;
 /// Input frames examined per skip decision (and the most `window_peaks` handles at once).
 pub const CHUNK: usize = 64;
+/// Interpolator history plus one chunk: the window the detectors keep.
+pub const HISTORY: usize = TAPS_PER_PHASE - 1 + CHUNK;
 
 /// Oversampling factor for `sample_rate`: the power of two reaching at least 192 kHz.
 pub fn oversampling_factor(sample_rate: f64) -> usize {
@@ -127,7 +129,7 @@ impl Interpolator {
 
 /// Largest value of `x` (all ≥ 0), over eight lanes so it vectorises.
 #[inline(always)]
-fn max_of(x: &[f32]) -> f32 {
+pub(crate) fn max_of(x: &[f32]) -> f32 {
     let mut m = [0.0f32; 8];
     for c in x.chunks(8) {
         for (m, v) in m.iter_mut().zip(c) {
@@ -226,7 +228,7 @@ impl TruePeak {
             for (d, s) in h[keep..].iter_mut().zip(chunk) {
                 *d = if s.is_finite() { *s } else { 0.0 };
             }
-            let mut abs = [0.0f32; TAPS_PER_PHASE - 1 + CHUNK];
+            let mut abs = [0.0f32; HISTORY];
             for (a, v) in abs.iter_mut().zip(h.iter()) {
                 *a = v.abs();
             }
