@@ -16,7 +16,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::wav::{self, Audio};
+use crate::wav::{Audio, Reader};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -159,8 +159,8 @@ enum PointDef {
 pub struct Session {
     /// The mixer, prepared.
     pub mixer: Mixer,
-    /// Track audio, in track order.
-    pub tracks: Vec<Audio>,
+    /// Track files, open for reading block by block, in track order.
+    pub tracks: Vec<Reader>,
     /// Sample rate.
     pub sample_rate: u32,
     /// Frames of the longest track.
@@ -198,13 +198,13 @@ pub fn load(path: &Path, pad: bool) -> Result<Session> {
     let mut tracks = Vec::with_capacity(def.track.len());
     for (i, t) in def.track.iter().enumerate() {
         let file = dir.join(&t.file);
-        let audio = wav::read(&file).with_context(|| format!("track {i} `{}`", t.name))?;
-        if audio.channels.len() > 2 {
+        let audio = Reader::open(&file).with_context(|| format!("track {i} `{}`", t.name))?;
+        if audio.channels > 2 {
             bail!(
                 "track {i} `{}`: {} has {} channels; tracks are mono or stereo",
                 t.name,
                 file.display(),
-                audio.channels.len()
+                audio.channels
             );
         }
         tracks.push(audio);
@@ -213,7 +213,7 @@ pub fn load(path: &Path, pad: bool) -> Result<Session> {
 }
 
 /// Builds a session from already-loaded track audio (the demo uses this too).
-fn build(def: SessionFile, tracks: Vec<Audio>, pad: bool) -> Result<Session> {
+fn build(def: SessionFile, tracks: Vec<Reader>, pad: bool) -> Result<Session> {
     if def.track.is_empty() {
         bail!("the session has no [[track]]");
     }
@@ -230,18 +230,18 @@ fn build(def: SessionFile, tracks: Vec<Audio>, pad: bool) -> Result<Session> {
             );
         }
     }
-    let frames = tracks.iter().map(Audio::frames).max().unwrap_or(0);
+    let frames = tracks.iter().map(|t| t.frames).max().unwrap_or(0);
     let short = def
         .track
         .iter()
         .zip(&tracks)
-        .find(|(_, a)| a.frames() != frames);
+        .find(|(_, a)| a.frames != frames);
     if let (false, Some((t, a))) = (pad, short) {
         let longest = def
             .track
             .iter()
             .zip(&tracks)
-            .find(|(_, a)| a.frames() == frames)
+            .find(|(_, a)| a.frames == frames)
             .map_or("", |(t, _)| t.name.as_str());
         bail!(
             "track `{}` is {:.3} s long but `{longest}` is {:.3} s: tracks must be the same length (pass --pad to pad shorter tracks with silence)",
@@ -279,7 +279,7 @@ fn build(def: SessionFile, tracks: Vec<Audio>, pad: bool) -> Result<Session> {
     };
     for (i, t) in def.track.iter().enumerate() {
         let what = format!("track {i} `{}`", t.name);
-        let id = m.add_track(&t.name, tracks[i].channels.len())?;
+        let id = m.add_track(&t.name, tracks[i].channels)?;
         let node = Node::Track(id);
         strip(&mut m, node, &what, t.gain_db, t.pan, t.mute, &t.insert, fs)?;
         if let Some(law) = &t.pan_law {
@@ -606,21 +606,18 @@ pub fn render(s: &mut Session, max_tail_s: f64, progress: &dyn Fn(u64)) -> Resul
         .max(lat);
     let total = s.frames + tail;
     let (mut l, mut r) = (vec![0.0f32; total], vec![0.0f32; total]);
-    // Each block of each track is copied into scratch, silence past a track's end.
+    // Each block of each track is decoded into scratch, silence past a track's end.
     let mut scratch: Vec<Vec<Vec<f32>>> = s
         .tracks
         .iter()
-        .map(|a| vec![vec![0.0; BLOCK]; a.channels.len()])
+        .map(|a| vec![vec![0.0; BLOCK]; a.channels])
         .collect();
     let mut pos = 0;
     while pos < total {
         let n = BLOCK.min(total - pos);
-        for (a, sc) in s.tracks.iter().zip(scratch.iter_mut()) {
-            for (c, d) in a.channels.iter().zip(sc.iter_mut()) {
-                let have = c.len().saturating_sub(pos).min(n);
-                d[..have].copy_from_slice(c.get(pos..pos + have).unwrap_or(&[]));
-                d[have..n].fill(0.0);
-            }
+        for (a, sc) in s.tracks.iter_mut().zip(scratch.iter_mut()) {
+            let mut chans: Vec<&mut [f32]> = sc.iter_mut().map(|c| &mut c[..n]).collect();
+            a.read_into(&mut chans)?;
         }
         let inputs: Vec<Vec<&[f32]>> = scratch
             .iter()

@@ -3,7 +3,7 @@
 use anyhow::{Context, Result, anyhow, bail};
 use hound::{SampleFormat, WavReader, WavSpec, WavWriter};
 use mixmaster::master::dither::{Dither, NoiseShaping};
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 /// Planar audio with its sample rate.
@@ -41,102 +41,188 @@ pub enum Format {
     Float32,
 }
 
-/// Reads a WAV file (8/16/24/32-bit integer or 32-bit float) as planar `f32`.
-pub fn read(path: &Path) -> Result<Audio> {
-    let shown = path.display();
-    let file = std::fs::File::open(path).with_context(|| format!("cannot open {shown}"))?;
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    if len == 0 {
-        bail!("{shown} is empty (0 bytes), not a WAV file");
-    }
-    let reader = WavReader::new(std::io::BufReader::new(file)).map_err(|e| match e {
-        hound::Error::IoError(_) => {
-            anyhow!("{shown} is not a WAV file (it ends before a complete header)")
+/// How samples are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    U8,
+    I16,
+    I24,
+    /// 24-bit in a 4-byte container (low three bytes, as hound reads it).
+    I24In32,
+    I32,
+    F32,
+}
+
+impl Encoding {
+    fn width(self) -> usize {
+        match self {
+            Encoding::U8 => 1,
+            Encoding::I16 => 2,
+            Encoding::I24 => 3,
+            Encoding::I24In32 | Encoding::I32 | Encoding::F32 => 4,
         }
-        hound::Error::FormatError(m) => anyhow!("{shown} is not a WAV file ({m})"),
-        hound::Error::Unsupported => {
-            anyhow!("{shown}: unsupported WAV encoding (use PCM integer or 32-bit float)")
+    }
+}
+
+/// A WAV file opened for reading block by block: the header is checked (and the file's length
+/// against it) at `open`; audio is decoded on demand, so a long session never sits in memory.
+pub struct Reader {
+    data: std::io::BufReader<std::fs::File>,
+    shown: String,
+    encoding: Encoding,
+    /// Sample rate, Hz.
+    pub sample_rate: u32,
+    /// Channels.
+    pub channels: usize,
+    /// Frames in the file.
+    pub frames: usize,
+    done: usize,
+    bytes: Vec<u8>,
+}
+
+impl Reader {
+    /// Opens `path`: a clear error for a missing, empty, non-WAV, unsupported or truncated file.
+    pub fn open(path: &Path) -> Result<Reader> {
+        let shown = path.display().to_string();
+        let file = std::fs::File::open(path).with_context(|| format!("cannot open {shown}"))?;
+        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        if len == 0 {
+            bail!("{shown} is empty (0 bytes), not a WAV file");
         }
-        e => anyhow!("{shown}: {e}"),
-    })?;
-    let spec = reader.spec();
-    let nch = usize::from(spec.channels);
-    if nch == 0 {
-        bail!("{shown} has no channels");
-    }
-    let samples = reader.len() as usize;
-    // hound has parsed and checked the header and stops at the start of the data chunk, whose
-    // size field is the 4 bytes just before it: that gives the container size of a sample
-    // exactly. The data is then read in one piece and converted in tight loops (hound's
-    // per-sample iterator costs more than the mixing itself on long sessions).
-    let mut inner = reader.into_inner();
-    let start = inner
-        .stream_position()
-        .with_context(|| format!("reading {shown}"))?;
-    let mut size = [0u8; 4];
-    inner
-        .seek(SeekFrom::Start(start.saturating_sub(4)))
-        .and_then(|_| inner.read_exact(&mut size))
-        .with_context(|| format!("reading {shown}"))?;
-    let data_len = u32::from_le_bytes(size) as usize;
-    let width = data_len.checked_div(samples).unwrap_or(0);
-    let mut data = Vec::with_capacity(data_len);
-    (&mut inner)
-        .take(data_len as u64)
-        .read_to_end(&mut data)
-        .with_context(|| format!("reading {shown}"))?;
-    if data.len() < data_len {
-        bail!(
-            "{shown} is truncated: its header promises {samples} samples but the file holds {}",
-            data.len() / width.max(1)
-        );
-    }
-    let bits = spec.bits_per_sample;
-    let channels = match (spec.sample_format, width, bits) {
-        (SampleFormat::Float, 4, 32) => split(&data, width, nch, |b: &[u8]| {
-            f32::from_le_bytes([b[0], b[1], b[2], b[3]])
-        }),
-        (SampleFormat::Int, 1, 8) => split(&data, width, nch, |b: &[u8]| {
-            (f32::from(b[0]) - 128.0) / 128.0
-        }),
-        (SampleFormat::Int, 2, 16) => split(&data, width, nch, |b: &[u8]| {
-            f32::from(i16::from_le_bytes([b[0], b[1]])) / 32_768.0
-        }),
-        (SampleFormat::Int, 3, 24) => split(&data, width, nch, |b: &[u8]| {
-            (i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8) as f32 / 8_388_608.0
-        }),
-        (SampleFormat::Int, 4, 24) => split(&data, width, nch, |b: &[u8]| {
-            (i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8) as f32 / 8_388_608.0
-        }),
-        (SampleFormat::Int, 4, 32) => split(&data, width, nch, |b: &[u8]| {
-            i32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f32 / 2_147_483_648.0
-        }),
-        (format, width, bits) => bail!(
-            "{shown}: unsupported WAV encoding ({bits}-bit {} in {width}-byte samples; use 8/16/24/32-bit integer or 32-bit float)",
-            if format == SampleFormat::Float {
-                "float"
-            } else {
-                "integer"
+        let reader = WavReader::new(std::io::BufReader::new(file)).map_err(|e| match e {
+            hound::Error::IoError(_) => {
+                anyhow!("{shown} is not a WAV file (it ends before a complete header)")
             }
-        ),
-    };
+            hound::Error::FormatError(m) => anyhow!("{shown} is not a WAV file ({m})"),
+            hound::Error::Unsupported => {
+                anyhow!("{shown}: unsupported WAV encoding (use PCM integer or 32-bit float)")
+            }
+            e => anyhow!("{shown}: {e}"),
+        })?;
+        let spec = reader.spec();
+        let nch = usize::from(spec.channels);
+        if nch == 0 {
+            bail!("{shown} has no channels");
+        }
+        let samples = reader.len() as usize;
+        // hound has parsed and checked the header and stops at the start of the data chunk,
+        // whose size field is the 4 bytes just before it: that gives the container size of a
+        // sample exactly. Samples are then decoded here in tight loops (hound's per-sample
+        // iterator costs more than the mixing itself on long sessions).
+        let mut data = reader.into_inner();
+        let start = data
+            .stream_position()
+            .with_context(|| format!("reading {shown}"))?;
+        let mut size = [0u8; 4];
+        data.seek(SeekFrom::Start(start.saturating_sub(4)))
+            .and_then(|_| data.read_exact(&mut size))
+            .with_context(|| format!("reading {shown}"))?;
+        let data_len = u32::from_le_bytes(size) as usize;
+        let width = data_len.checked_div(samples).unwrap_or(0);
+        let encoding = match (spec.sample_format, width, spec.bits_per_sample) {
+            (SampleFormat::Float, 4, 32) => Encoding::F32,
+            (SampleFormat::Int, 1, 8) => Encoding::U8,
+            (SampleFormat::Int, 2, 16) => Encoding::I16,
+            (SampleFormat::Int, 3, 24) => Encoding::I24,
+            (SampleFormat::Int, 4, 24) => Encoding::I24In32,
+            (SampleFormat::Int, 4, 32) => Encoding::I32,
+            // No samples at all: nothing will be decoded, any encoding does.
+            (_, 0, _) => Encoding::I16,
+            (format, width, bits) => bail!(
+                "{shown}: unsupported WAV encoding ({bits}-bit {} in {width}-byte samples; use 8/16/24/32-bit integer or 32-bit float)",
+                if format == SampleFormat::Float {
+                    "float"
+                } else {
+                    "integer"
+                }
+            ),
+        };
+        let held = (len.saturating_sub(start) as usize).min(data_len);
+        if held < data_len {
+            bail!(
+                "{shown} is truncated: its header promises {samples} samples but the file holds {}",
+                held / width.max(1)
+            );
+        }
+        Ok(Reader {
+            data,
+            shown,
+            encoding,
+            sample_rate: spec.sample_rate,
+            channels: nch,
+            frames: samples / nch,
+            done: 0,
+            bytes: Vec::new(),
+        })
+    }
+
+    /// Length in seconds.
+    pub fn seconds(&self) -> f64 {
+        self.frames as f64 / f64::from(self.sample_rate)
+    }
+
+    /// Decodes the next frames into `out` (one slice per channel, all of one length); frames
+    /// past the end of the file are silence. Returns how many frames came from the file.
+    pub fn read_into(&mut self, out: &mut [&mut [f32]]) -> Result<usize> {
+        let want = out.first().map_or(0, |c| c.len());
+        let n = want.min(self.frames - self.done);
+        let width = self.encoding.width();
+        self.bytes.resize(n * width * self.channels, 0);
+        self.data
+            .read_exact(&mut self.bytes)
+            .map_err(|_| anyhow!("{} is truncated: the audio data ends early", self.shown))?;
+        let b = &self.bytes;
+        let nch = self.channels;
+        match self.encoding {
+            Encoding::F32 => split(b, nch, out, |b: [u8; 4]| f32::from_le_bytes(b)),
+            Encoding::U8 => split(b, nch, out, |b: [u8; 1]| (f32::from(b[0]) - 128.0) / 128.0),
+            Encoding::I16 => split(b, nch, out, |b: [u8; 2]| {
+                f32::from(i16::from_le_bytes(b)) / 32_768.0
+            }),
+            Encoding::I24 => split(b, nch, out, |b: [u8; 3]| {
+                (i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8) as f32 / 8_388_608.0
+            }),
+            Encoding::I24In32 => split(b, nch, out, |b: [u8; 4]| {
+                (i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8) as f32 / 8_388_608.0
+            }),
+            Encoding::I32 => split(b, nch, out, |b: [u8; 4]| {
+                i32::from_le_bytes(b) as f32 / 2_147_483_648.0
+            }),
+        }
+        for ch in out.iter_mut() {
+            ch[n..].fill(0.0);
+        }
+        self.done += n;
+        Ok(n)
+    }
+}
+
+/// Reads a whole WAV file (8/16/24/32-bit integer or 32-bit float) as planar `f32`.
+pub fn read(path: &Path) -> Result<Audio> {
+    let mut r = Reader::open(path)?;
+    let mut channels = vec![vec![0.0f32; r.frames]; r.channels];
+    let mut refs: Vec<&mut [f32]> = channels.iter_mut().map(|c| &mut c[..]).collect();
+    r.read_into(&mut refs)?;
     Ok(Audio {
-        sample_rate: spec.sample_rate,
+        sample_rate: r.sample_rate,
         channels,
     })
 }
 
-/// Interleaved samples of `width` bytes to planar `f32` through `decode`.
-fn split(data: &[u8], width: usize, nch: usize, decode: impl Fn(&[u8]) -> f32) -> Vec<Vec<f32>> {
-    let frames = data.len() / (width * nch).max(1);
-    let mut channels = vec![Vec::with_capacity(frames); nch];
-    for (c, ch) in channels.iter_mut().enumerate() {
-        ch.extend(
-            data.chunks_exact(width * nch)
-                .map(|frame| decode(&frame[c * width..(c + 1) * width])),
-        );
+/// Interleaved samples of `W` bytes to the planar `out` through `decode`.
+fn split<const W: usize>(
+    data: &[u8],
+    nch: usize,
+    out: &mut [&mut [f32]],
+    decode: impl Fn([u8; W]) -> f32,
+) {
+    for (c, ch) in out.iter_mut().enumerate().take(nch) {
+        for (o, frame) in ch.iter_mut().zip(data.chunks_exact(W * nch)) {
+            let mut b = [0u8; W];
+            b.copy_from_slice(&frame[c * W..c * W + W]);
+            *o = decode(b);
+        }
     }
-    channels
 }
 
 /// Writes planar audio to a WAV file in `format` (integer formats dithered with TPDF).
@@ -154,41 +240,144 @@ pub fn write(path: &Path, audio: &Audio, format: Format) -> Result<()> {
         sample_format,
     };
     let shown = path.display();
-    let mut w = WavWriter::create(path, spec).with_context(|| format!("cannot create {shown}"))?;
     let frames = audio.frames();
-    match format {
-        Format::Float32 => {
-            for n in 0..frames {
-                for c in &audio.channels {
-                    w.write_sample(c[n])
-                        .with_context(|| format!("writing {shown}"))?;
-                }
-            }
-        }
-        Format::Int16 | Format::Int24 => {
+    let width = usize::from(bits / 8);
+    let data_len = frames * nch * width;
+    if data_len > u32::MAX as usize - 64 {
+        bail!("{shown}: {frames} frames of {nch} channels do not fit a WAV file (4 GiB at most)");
+    }
+    // hound writes the header (for an empty file); the samples are then appended in blocks and
+    // the two size fields patched, which is much faster than a call per sample.
+    WavWriter::create(path, spec)
+        .and_then(|w| w.finalize())
+        .with_context(|| format!("cannot create {shown}"))?;
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+        .with_context(|| format!("cannot open {shown} for writing"))?;
+    let header = file
+        .seek(SeekFrom::End(0))
+        .with_context(|| format!("writing {shown}"))?;
+    let mut tail = [0u8; 8];
+    file.seek(SeekFrom::Start(header - 8))
+        .and_then(|_| file.read_exact(&mut tail))
+        .with_context(|| format!("writing {shown}"))?;
+    if &tail != b"data\0\0\0\0" {
+        bail!("{shown}: unexpected WAV header layout from hound");
+    }
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, &mut file);
+    let mut bytes = Vec::with_capacity(4096 * nch * width);
+    let mut dithers: Vec<Dither> = match format {
+        Format::Float32 => Vec::new(),
+        _ => {
             let shaping = if bits == 16 {
                 NoiseShaping::FirstOrder
             } else {
                 NoiseShaping::None
             };
-            let mut dithers: Vec<Dither> = (0..nch)
+            (0..nch)
                 .map(|c| Dither::new(u32::from(bits), shaping, 0x6d69_786d + c as u64))
-                .collect::<mixmaster::Result<_>>()?;
-            for n in 0..frames {
-                for (c, d) in audio.channels.iter().zip(dithers.iter_mut()) {
-                    w.write_sample(d.quantize(c[n]))
-                        .with_context(|| format!("writing {shown}"))?;
+                .collect::<mixmaster::Result<_>>()?
+        }
+    };
+    for start in (0..frames).step_by(4096) {
+        let end = (start + 4096).min(frames);
+        bytes.clear();
+        for n in start..end {
+            for (c, ch) in audio.channels.iter().enumerate() {
+                match format {
+                    Format::Float32 => bytes.extend_from_slice(&ch[n].to_le_bytes()),
+                    _ => {
+                        bytes.extend_from_slice(&dithers[c].quantize(ch[n]).to_le_bytes()[..width])
+                    }
                 }
             }
         }
+        out.write_all(&bytes)
+            .with_context(|| format!("writing {shown}"))?;
     }
-    w.finalize().with_context(|| format!("finishing {shown}"))?;
+    // RIFF chunks are padded to an even length.
+    if data_len % 2 == 1 {
+        out.write_all(&[0])
+            .with_context(|| format!("writing {shown}"))?;
+    }
+    out.flush().with_context(|| format!("writing {shown}"))?;
+    drop(out);
+    let riff = (header - 8) as usize + data_len + data_len % 2;
+    file.seek(SeekFrom::Start(header - 4))
+        .and_then(|_| file.write_all(&(data_len as u32).to_le_bytes()))
+        .and_then(|_| file.seek(SeekFrom::Start(4)))
+        .and_then(|_| file.write_all(&(riff as u32).to_le_bytes()))
+        .with_context(|| format!("finishing {shown}"))?;
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Our writer read back by hound: sizes right (an odd data length gets its pad byte), float
+    /// exact, integers within the dither: TPDF spans ±1 LSB plus rounding; the 16-bit export's
+    /// first-order noise shaping adds the previous error again, so up to ±3 LSB there.
+    #[test]
+    fn hound_reads_what_we_write() {
+        let dir = std::env::temp_dir().join(format!("mixmaster-wavw-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for channels in [1usize, 2] {
+            let frames = 4097 * 3 + 1; // odd, and more than one write block
+            let audio = Audio {
+                sample_rate: 44_100,
+                channels: (0..channels)
+                    .map(|c| {
+                        (0..frames)
+                            .map(|n| ((n * (c + 3)) as f32 * 0.001).sin() * 0.8)
+                            .collect()
+                    })
+                    .collect(),
+            };
+            for (format, bits) in [
+                (Format::Int16, 16u16),
+                (Format::Int24, 24),
+                (Format::Float32, 32),
+            ] {
+                let path = dir.join(format!("w{channels}-{bits}.wav"));
+                write(&path, &audio, format).unwrap();
+                let r = WavReader::open(&path).unwrap();
+                let spec = r.spec();
+                assert_eq!(
+                    (
+                        spec.channels as usize,
+                        spec.sample_rate,
+                        spec.bits_per_sample
+                    ),
+                    (channels, 44_100, bits)
+                );
+                assert_eq!(r.duration() as usize, frames);
+                let got: Vec<f32> = match format {
+                    Format::Float32 => r.into_samples::<f32>().map(|s| s.unwrap()).collect(),
+                    _ => r
+                        .into_samples::<i32>()
+                        .map(|s| s.unwrap() as f32 / (1u32 << (bits - 1)) as f32)
+                        .collect(),
+                };
+                let lsb = 1.0 / (1u32 << (bits - 1)) as f32;
+                let tol = match format {
+                    Format::Float32 => 0.0,
+                    Format::Int24 => 1.5 * lsb,
+                    Format::Int16 => 3.5 * lsb,
+                };
+                for (k, v) in got.iter().enumerate() {
+                    let want = audio.channels[k % channels][k / channels];
+                    assert!(
+                        (v - want).abs() <= tol,
+                        "{bits}-bit sample {k}: {v} vs {want}"
+                    );
+                }
+                assert_eq!(read(&path).unwrap().frames(), frames);
+            }
+        }
+    }
 
     /// Our reader against hound's own per-sample decoder, for every encoding we accept.
     #[test]
