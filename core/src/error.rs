@@ -154,6 +154,11 @@ pub enum Error {
         /// Where it was sent.
         to: usize,
     },
+    /// An operation that does not apply to what it was asked of.
+    Unsupported {
+        /// What cannot be done, as a sentence fragment.
+        what: &'static str,
+    },
     /// An automation envelope that is not well formed.
     Envelope {
         /// Index of the offending breakpoint.
@@ -222,6 +227,7 @@ impl fmt::Display for Error {
                 f,
                 "bus {bus} cannot feed bus {to}: a bus may only feed a later bus or the master (no loops)"
             ),
+            Error::Unsupported { what } => write!(f, "{what}"),
             Error::Envelope { point, note } => {
                 write!(f, "automation breakpoint {point}: {note}")
             }

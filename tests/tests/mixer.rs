@@ -320,6 +320,8 @@ fn bad_shapes_routes_and_indices_are_errors() {
         Err(Error::Routing { .. })
     ));
     assert!(m.set_output(Node::Bus(b0), Output::Bus(b1)).is_ok());
+    let e = m.set_output(Node::Master, Output::Bus(b1)).unwrap_err();
+    assert!(e.to_string().contains("master bus"), "{e}");
     assert!(matches!(
         m.add_send(t, 7, 0.0, SendPoint::PreFader),
         Err(Error::NoSuch { what: "bus", .. })

@@ -3,7 +3,7 @@
 //! * [`loudness`]: BS.1770 / EBU R128 loudness meter (momentary, short-term, integrated, LRA,
 //!   sample and true peak) and one-call analysis;
 //! * [`limiter`]: true-peak brickwall lookahead limiter;
-//! * [`normalize`]: loudness normalization to platform targets, one track or an album;
+//! * [`mod@normalize`]: loudness normalization to platform targets, one track or an album;
 //! * [`width`]: mid/side stereo width with bass mono; [`dither`]: TPDF dither, noise shaping
 //!   and integer conversion;
 //! * [`saturation`]: oversampled soft clipping;

@@ -542,9 +542,8 @@ impl Mixer {
             }
         }
         if node == Node::Master {
-            return Err(Error::Routing {
-                bus: usize::MAX,
-                to: 0,
+            return Err(Error::Unsupported {
+                what: "the master bus is the end of the mix: it has no output to route",
             });
         }
         self.strip_mut(node)?.output = output;
