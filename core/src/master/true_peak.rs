@@ -131,10 +131,15 @@ impl Interpolator {
 #[inline(always)]
 pub(crate) fn max_of(x: &[f32]) -> f32 {
     let mut m = [0.0f32; 8];
-    for c in x.chunks(8) {
+    let chunks = x.chunks_exact(8);
+    let rest = chunks.remainder();
+    for c in chunks {
         for (m, v) in m.iter_mut().zip(c) {
             *m = if *v > *m { *v } else { *m };
         }
+    }
+    for (m, v) in m.iter_mut().zip(rest) {
+        *m = if *v > *m { *v } else { *m };
     }
     m.iter().fold(0.0f32, |a, &v| if v > a { v } else { a })
 }
