@@ -89,16 +89,18 @@ impl Reader {
         if len == 0 {
             bail!("{shown} is empty (0 bytes), not a WAV file");
         }
-        let reader = WavReader::new(std::io::BufReader::new(file)).map_err(|e| match e {
-            hound::Error::IoError(_) => {
-                anyhow!("{shown} is not a WAV file (it ends before a complete header)")
-            }
-            hound::Error::FormatError(m) => anyhow!("{shown} is not a WAV file ({m})"),
-            hound::Error::Unsupported => {
-                anyhow!("{shown}: unsupported WAV encoding (use PCM integer or 32-bit float)")
-            }
-            e => anyhow!("{shown}: {e}"),
-        })?;
+        let reader = WavReader::new(std::io::BufReader::with_capacity(1 << 20, file)).map_err(
+            |e| match e {
+                hound::Error::IoError(_) => {
+                    anyhow!("{shown} is not a WAV file (it ends before a complete header)")
+                }
+                hound::Error::FormatError(m) => anyhow!("{shown} is not a WAV file ({m})"),
+                hound::Error::Unsupported => {
+                    anyhow!("{shown}: unsupported WAV encoding (use PCM integer or 32-bit float)")
+                }
+                e => anyhow!("{shown}: {e}"),
+            },
+        )?;
         let spec = reader.spec();
         let nch = usize::from(spec.channels);
         if nch == 0 {

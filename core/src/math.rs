@@ -121,6 +121,24 @@ pub fn fast_exp2(x: f32) -> f32 {
     f32::from_bits(bits) * p
 }
 
+/// Largest value of `x`, whose values are all finite and ≥ 0 (levels, reductions, |samples|),
+/// over eight lanes so it vectorises (`f32::max`'s NaN rule would make a serial chain).
+#[inline(always)]
+pub fn max_nonneg(x: &[f32]) -> f32 {
+    let mut m = [0.0f32; 8];
+    let chunks = x.chunks_exact(8);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for (m, v) in m.iter_mut().zip(c) {
+            *m = if *v > *m { *v } else { *m };
+        }
+    }
+    for (m, v) in m.iter_mut().zip(rest) {
+        *m = if *v > *m { *v } else { *m };
+    }
+    m.iter().fold(0.0f32, |a, &v| if v > a { v } else { a })
+}
+
 /// Largest `|x|` over the finite samples of `x`, and how many were not finite (NaN, ±inf).
 /// Branch-free over eight lanes, so it vectorises (a fold with `f32::max` does not: its NaN
 /// rule makes a serial chain).

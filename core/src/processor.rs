@@ -116,6 +116,12 @@ pub trait Processor: Send {
         None
     }
 
+    /// The processor as `Any`, for hosts that handle some concrete types specially (the mixer
+    /// runs the equalizers and compressors of several tracks side by side). `None` by default.
+    fn as_any_mut(&mut self) -> Option<&mut dyn core::any::Any> {
+        None
+    }
+
     /// Sets a parameter by name.
     fn set_param_by_name(&mut self, name: &str, value: f64) -> Result<()> {
         match param::index_of(self.params(), name) {

@@ -18,7 +18,7 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use super::true_peak::{CHUNK, HISTORY, Interpolator, TAPS_PER_PHASE, max_of};
+use super::true_peak::{CHUNK, HISTORY, Interpolator, TAPS_PER_PHASE};
 use crate::db;
 use crate::denormal::FlushGuard;
 use crate::error::{Error, Range, Result};
@@ -229,7 +229,7 @@ impl Limiter {
             for (a, v) in abs.iter_mut().zip(h[..keep + n].iter()) {
                 *a = v.abs();
             }
-            let local = max_of(&abs[..keep + n]);
+            let local = math::max_nonneg(&abs[..keep + n]);
             if local * interp.l1_bound() > self.ceiling {
                 interp.window_peaks(&h[..keep + n], &mut w[..n]);
                 // Values are finite here (sanitised on the way in): plain compares, which

@@ -123,25 +123,8 @@ impl Interpolator {
     fn peak_of_chunk(&self, x: &[f32], n: usize) -> f32 {
         let mut out = [0.0f32; CHUNK];
         window_peaks(&self.coeffs, x, &mut out[..n]);
-        max_of(&out[..n])
+        math::max_nonneg(&out[..n])
     }
-}
-
-/// Largest value of `x` (all ≥ 0), over eight lanes so it vectorises.
-#[inline(always)]
-pub(crate) fn max_of(x: &[f32]) -> f32 {
-    let mut m = [0.0f32; 8];
-    let chunks = x.chunks_exact(8);
-    let rest = chunks.remainder();
-    for c in chunks {
-        for (m, v) in m.iter_mut().zip(c) {
-            *m = if *v > *m { *v } else { *m };
-        }
-    }
-    for (m, v) in m.iter_mut().zip(rest) {
-        *m = if *v > *m { *v } else { *m };
-    }
-    m.iter().fold(0.0f32, |a, &v| if v > a { v } else { a })
 }
 
 /// One phase over `N` windows: taps are the outer loop and output samples the inner one, so the
@@ -237,9 +220,9 @@ impl TruePeak {
             for (a, v) in abs.iter_mut().zip(h.iter()) {
                 *a = v.abs();
             }
-            let local = max_of(&abs[..keep + n]);
+            let local = math::max_nonneg(&abs[..keep + n]);
             // The samples themselves are true-peak candidates (the identity branch).
-            let own = max_of(&abs[keep..keep + n]);
+            let own = math::max_nonneg(&abs[keep..keep + n]);
             self.peak = if own > self.peak { own } else { self.peak };
             self.sample_peak = if own > self.sample_peak {
                 own

@@ -335,6 +335,7 @@ impl Compressor {
     /// Level per frame into `levels`: peak (largest |x| over the detector's channels) or power
     /// (mean square over them). NaN is ignored by `max`, infinity is capped, so a bad sample
     /// cannot reach the envelope.
+    #[inline(always)]
     fn measure(&self, key: &[&[f32]], levels: &mut [f32]) {
         match self.detector {
             Detector::Peak => {
@@ -374,76 +375,103 @@ impl Compressor {
         from_scratch: bool,
     ) {
         let _ftz = FlushGuard::new();
+        if self.spec.is_none() {
+            return;
+        }
+        let mut max_red = 0.0f32;
+        for d in 0..self.detectors() {
+            self.wanted(block, n, from_scratch, d);
+            max_red = max_red.max(self.smooth::<FMA>(d, n));
+        }
+        self.apply(block, n, max_red);
+    }
+
+    /// Passes 1 and 2 for detector `d`: its level per frame, then the reduction the static curve
+    /// wants, into `gain_scratch[d·m..d·m + n]`.
+    #[inline(always)]
+    fn wanted(&mut self, block: &[&mut [f32]], n: usize, from_scratch: bool, d: usize) {
         let Some(spec) = self.spec else { return };
         let m = spec.max_block_frames;
         let channels = spec.channels;
         let c = self.c;
         let det = self.detectors();
-        let mut max_red = 0.0f32;
         let quiet_sq = c.quiet_lin * c.quiet_lin;
-        for d in 0..det {
-            let chans = if det == 1 { 0..channels } else { d..d + 1 };
-            let mut gains = core::mem::take(&mut self.gain_scratch);
-            let levels = &mut gains[d * m..d * m + n];
-            {
-                let mut keys: [&[f32]; MAX_CHANNELS] = [&[]; MAX_CHANNELS];
-                for (k, ch) in keys.iter_mut().zip(chans.clone()) {
-                    *k = if from_scratch {
-                        &self.key_scratch[ch * m..ch * m + n]
-                    } else {
-                        &block[ch][..n]
-                    };
-                }
-                self.measure(&keys[..chans.len()], levels);
+        let chans = if det == 1 { 0..channels } else { d..d + 1 };
+        let mut gains = core::mem::take(&mut self.gain_scratch);
+        let levels = &mut gains[d * m..d * m + n];
+        {
+            let mut keys: [&[f32]; MAX_CHANNELS] = [&[]; MAX_CHANNELS];
+            for (k, ch) in keys.iter_mut().zip(chans.clone()) {
+                *k = if from_scratch {
+                    &self.key_scratch[ch * m..ch * m + n]
+                } else {
+                    &block[ch][..n]
+                };
             }
-            // Pass 1 (serial only for RMS): the one-pole power average.
-            if self.detector == Detector::Rms {
-                let mut pw = self.power[d];
-                for l in levels.iter_mut() {
-                    pw = *l + c.rms * (pw - *l);
-                    *l = pw;
-                }
-                self.power[d] = denormal::flush_f32(pw);
-            }
-            // Pass 2 (vectorisable): wanted gain reduction in dB from the static curve.
-            for l in levels.iter_mut() {
-                let x = 0.5 * db::fast_gain_to_db(*l);
-                let want = (x - static_curve(x, c.threshold, c.ratio, c.knee)).max(0.0);
-                *l = if *l <= quiet_sq { 0.0 } else { want };
-            }
-            // Pass 3 (serial): attack/release smoothing in dB. Attack applies while the wanted
-            // reduction exceeds the current one. Both candidates `k·red + (1 − k)·want` are
-            // computed and the larger (release coefficient ≥ attack) or smaller one kept: it is
-            // the attack one exactly when `want > red`, and the compare stays off the feedback
-            // path, which is what limits this loop.
-            let mut red = self.reduction[d];
-            let (a, r) = (c.attack, c.release);
-            let (a1, r1) = (1.0 - a, 1.0 - r);
-            if r >= a {
-                for l in levels.iter_mut() {
-                    let (x, y) = (
-                        mul_add_f32::<FMA>(a, red, a1 * *l),
-                        mul_add_f32::<FMA>(r, red, r1 * *l),
-                    );
-                    red = if x > y { x } else { y };
-                    *l = red;
-                }
-            } else {
-                for l in levels.iter_mut() {
-                    let (x, y) = (
-                        mul_add_f32::<FMA>(a, red, a1 * *l),
-                        mul_add_f32::<FMA>(r, red, r1 * *l),
-                    );
-                    red = if x < y { x } else { y };
-                    *l = red;
-                }
-            }
-            max_red = levels.iter().fold(max_red, |m, &v| m.max(v));
-            self.reduction[d] = denormal::flush_f32(red);
-            self.gain_scratch = gains;
+            self.measure(&keys[..chans.len()], levels);
         }
+        // Pass 1 (serial only for RMS): the one-pole power average.
+        if self.detector == Detector::Rms {
+            let mut pw = self.power[d];
+            for l in levels.iter_mut() {
+                pw = *l + c.rms * (pw - *l);
+                *l = pw;
+            }
+            self.power[d] = denormal::flush_f32(pw);
+        }
+        // Pass 2 (vectorisable): wanted gain reduction in dB from the static curve.
+        for l in levels.iter_mut() {
+            let x = 0.5 * db::fast_gain_to_db(*l);
+            let want = (x - static_curve(x, c.threshold, c.ratio, c.knee)).max(0.0);
+            *l = if *l <= quiet_sq { 0.0 } else { want };
+        }
+        self.gain_scratch = gains;
+    }
+
+    /// Pass 3 (serial) for detector `d`: attack/release smoothing of the wanted reduction in
+    /// dB, in place; returns the largest reduction. Attack applies while the wanted reduction
+    /// exceeds the current one. Both candidates `k·red + (1 − k)·want` are computed and the
+    /// larger (release coefficient ≥ attack) or smaller one kept: it is the attack one exactly
+    /// when `want > red`, and the compare stays off the feedback path, which is what limits
+    /// this loop. [`smooth_lanes`] runs the same arithmetic for several compressors at once.
+    #[inline(always)]
+    fn smooth<const FMA: bool>(&mut self, d: usize, n: usize) -> f32 {
+        let m = self.spec.map_or(0, |s| s.max_block_frames);
+        let c = self.c;
+        let levels = &mut self.gain_scratch[d * m..d * m + n];
+        let mut red = self.reduction[d];
+        let (a, r) = (c.attack, c.release);
+        let (a1, r1) = (1.0 - a, 1.0 - r);
+        if r >= a {
+            for l in levels.iter_mut() {
+                let (x, y) = (
+                    mul_add_f32::<FMA>(a, red, a1 * *l),
+                    mul_add_f32::<FMA>(r, red, r1 * *l),
+                );
+                red = if x > y { x } else { y };
+                *l = red;
+            }
+        } else {
+            for l in levels.iter_mut() {
+                let (x, y) = (
+                    mul_add_f32::<FMA>(a, red, a1 * *l),
+                    mul_add_f32::<FMA>(r, red, r1 * *l),
+                );
+                red = if x < y { x } else { y };
+                *l = red;
+            }
+        }
+        self.reduction[d] = denormal::flush_f32(red);
+        math::max_nonneg(levels)
+    }
+
+    /// Passes 4 and 5: gain = 1 − mix + mix · makeup · 10^(−red/20), applied to `block`.
+    #[inline(always)]
+    fn apply(&mut self, block: &mut [&mut [f32]], n: usize, max_red: f32) {
+        let Some(spec) = self.spec else { return };
+        let m = spec.max_block_frames;
+        let det = self.detectors();
         self.max_reduction_block = max_red;
-        // Pass 4 (vectorisable when settled): gain = 1 - mix + mix * makeup * 10^(-red/20).
         let smoothing = self.makeup.is_smoothing() || self.mix_s.is_smoothing();
         for d in 0..det {
             let (mut mk, mut mx) = (self.makeup, self.mix_s);
@@ -464,7 +492,6 @@ impl Compressor {
                 self.mix_s = mx;
             }
         }
-        // Pass 5: apply.
         for (ch, x) in block.iter_mut().enumerate() {
             let d = if det == 1 { 0 } else { ch };
             let gains = &self.gain_scratch[d * m..d * m + n];
@@ -473,6 +500,79 @@ impl Compressor {
             }
         }
     }
+
+    /// Whether [`process_lanes`] can take this compressor: prepared for one channel.
+    pub(crate) fn lane_ready(&self) -> bool {
+        self.spec.is_some_and(|s| s.channels == 1)
+    }
+}
+
+/// Runs four mono compressors over their own blocks, the serial envelope pass of all of them
+/// in one loop (lane `l` is compressor `l`), so their recursions share the vector unit. Each
+/// lane's arithmetic is exactly that of [`Processor::process_block`] on its own.
+fn process_lanes_generic<const FMA: bool>(comps: [&mut Compressor; 4], blocks: [&mut [f32]; 4]) {
+    let _ftz = FlushGuard::new();
+    let n = blocks.iter().map(|b| b.len()).min().unwrap_or(0);
+    let mut comps = comps;
+    let mut blocks = blocks;
+    for (c, b) in comps.iter_mut().zip(blocks.iter_mut()) {
+        let filtered = c.hpf != Coeffs::IDENTITY;
+        if filtered {
+            c.load_key(KeySource::Block(&[&mut b[..n]]), 0, n);
+        }
+        c.wanted(&[&mut b[..n]], n, filtered, 0);
+    }
+    let reds = smooth_lanes_generic::<4, FMA>(&mut comps, n);
+    for ((c, b), red) in comps.iter_mut().zip(blocks.iter_mut()).zip(reds) {
+        c.apply(&mut [&mut b[..n]], n, red);
+        for s in &mut c.hpf_state {
+            s.sanitize();
+        }
+    }
+}
+
+dispatch! {
+    /// Four mono compressors side by side (see `process_lanes_generic`).
+    pub(crate) fn process_lanes(comps: [&mut Compressor; 4], blocks: [&mut [f32]; 4]) => process_lanes_generic
+}
+
+#[inline(always)]
+// Frames outer, lanes inner: indexing by frame is the point (the lanes become one vector).
+#[allow(clippy::needless_range_loop)]
+fn smooth_lanes_generic<const L: usize, const FMA: bool>(
+    comps: &mut [&mut Compressor; L],
+    n: usize,
+) -> [f32; L] {
+    let mut a = [0.0f32; L];
+    let mut r = [0.0f32; L];
+    let mut red = [0.0f32; L];
+    let mut up = [false; L];
+    for (l, c) in comps.iter().enumerate() {
+        (a[l], r[l], red[l]) = (c.c.attack, c.c.release, c.reduction[0]);
+        up[l] = r[l] >= a[l];
+    }
+    let a1: [f32; L] = core::array::from_fn(|l| 1.0 - a[l]);
+    let r1: [f32; L] = core::array::from_fn(|l| 1.0 - r[l]);
+    {
+        let levels: [&mut [f32]; L] = comps.each_mut().map(|c| &mut c.gain_scratch[..n]);
+        for i in 0..n {
+            for l in 0..L {
+                let v = levels[l][i];
+                let x = mul_add_f32::<FMA>(a[l], red[l], a1[l] * v);
+                let y = mul_add_f32::<FMA>(r[l], red[l], r1[l] * v);
+                let hi = if x > y { x } else { y };
+                let lo = if x < y { x } else { y };
+                red[l] = if up[l] { hi } else { lo };
+                levels[l][i] = red[l];
+            }
+        }
+    }
+    let mut out = [0.0f32; L];
+    for (l, c) in comps.iter_mut().enumerate() {
+        c.reduction[0] = denormal::flush_f32(red[l]);
+        out[l] = math::max_nonneg(&c.gain_scratch[..n]);
+    }
+    out
 }
 
 fn run_generic<const FMA: bool>(
@@ -496,6 +596,10 @@ enum KeySource<'a, 'b> {
 }
 
 impl Processor for Compressor {
+    fn as_any_mut(&mut self) -> Option<&mut dyn core::any::Any> {
+        Some(self)
+    }
+
     fn name(&self) -> &'static str {
         "compressor"
     }

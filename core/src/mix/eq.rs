@@ -4,6 +4,7 @@ use alloc::vec::Vec;
 
 use super::biquad::{Coeffs, Design};
 use super::filter::{Filter, SectionState, run_cascade};
+use crate::cpu::{dispatch, mul_add};
 use crate::denormal::FlushGuard;
 use crate::error::{Error, Range, Result};
 use crate::processor::{ProcessSpec, Processor};
@@ -83,6 +84,171 @@ impl Equalizer {
 /// Most sections the equalizer runs as one cascade.
 const GATHER: usize = 16;
 
+/// Lanes of [`process_lanes4`]: four mono equalizers side by side.
+pub(crate) const LANES: usize = 4;
+
+/// One section's coefficients for every lane (struct of arrays, so the lanes vectorise).
+#[derive(Clone, Copy)]
+struct LaneCoeffs {
+    b0: [f64; LANES],
+    b1: [f64; LANES],
+    b2: [f64; LANES],
+    a1: [f64; LANES],
+    a2: [f64; LANES],
+}
+
+/// One section's memory for every lane.
+#[derive(Clone, Copy, Default)]
+struct LaneState {
+    x1: [f64; LANES],
+    x2: [f64; LANES],
+    y1: [f64; LANES],
+    y2: [f64; LANES],
+}
+
+/// [`crate::mix::filter`]'s DF-I step on every lane: the same operations in the same order.
+#[inline(always)]
+fn lane_step<const FMA: bool>(c: &LaneCoeffs, s: &mut LaneState, x: [f64; LANES]) -> [f64; LANES] {
+    let mut y = [0.0f64; LANES];
+    for l in 0..LANES {
+        let t = mul_add::<FMA>(c.b1[l], s.x1[l], c.b0[l] * x[l]);
+        let t = mul_add::<FMA>(c.b2[l], s.x2[l], t);
+        let t = mul_add::<FMA>(-c.a2[l], s.y2[l], t);
+        y[l] = mul_add::<FMA>(-c.a1[l], s.y1[l], t);
+    }
+    s.x2 = s.x1;
+    s.x1 = x;
+    s.y2 = s.y1;
+    s.y1 = y;
+    y
+}
+
+fn lane_cascade<const N: usize, const FMA: bool>(
+    c: &[LaneCoeffs; N],
+    s: &mut [LaneState; N],
+    bufs: &mut [&mut [f32]; LANES],
+    n: usize,
+) {
+    let mut st = *s;
+    for i in 0..n {
+        let mut x: [f32; LANES] = core::array::from_fn(|l| bufs[l][i]);
+        for k in 0..N {
+            // Rounded to f32 between sections, as the single-track path does.
+            x = lane_step::<FMA>(&c[k], &mut st[k], x.map(f64::from)).map(|v| v as f32);
+        }
+        for (b, v) in bufs.iter_mut().zip(x) {
+            b[i] = v;
+        }
+    }
+    *s = st;
+}
+
+/// Runs the sections in groups of four, like the single-track cascade.
+fn lanes_generic<const FMA: bool>(
+    c: &[LaneCoeffs],
+    s: &mut [LaneState],
+    bufs: &mut [&mut [f32]; LANES],
+    n: usize,
+) {
+    for (cg, sg) in c.chunks(4).zip(s.chunks_mut(4)) {
+        macro_rules! run {
+            ($k:literal) => {{
+                let (Ok(cg), Ok(sg)) = (
+                    <&[LaneCoeffs; $k]>::try_from(cg),
+                    <&mut [LaneState; $k]>::try_from(sg),
+                ) else {
+                    return;
+                };
+                lane_cascade::<$k, FMA>(cg, sg, bufs, n)
+            }};
+        }
+        match cg.len() {
+            1 => run!(1),
+            2 => run!(2),
+            3 => run!(3),
+            _ => run!(4),
+        }
+    }
+}
+
+dispatch! {
+    /// Four lanes of cascades (see [`lane_cascade`]).
+    fn lanes(c: &[LaneCoeffs], s: &mut [LaneState], bufs: &mut [&mut [f32]; LANES], n: usize) => lanes_generic
+}
+
+/// Runs four mono equalizers over their own blocks side by side, each lane's arithmetic exactly
+/// that of [`Processor::process_block`] on its own. Callers check [`Equalizer::lane_ready`]
+/// first; a lane with fewer sections runs identity sections (exact) for the rest.
+pub(crate) fn process_lanes4(eqs: [&mut Equalizer; LANES], blocks: [&mut [f32]; LANES]) {
+    let _ftz = FlushGuard::new();
+    let n = blocks.iter().map(|b| b.len()).min().unwrap_or(0);
+    let mut eqs = eqs;
+    let mut bufs = blocks;
+    let totals: [usize; LANES] = core::array::from_fn(|l| eqs[l].enabled_sections());
+    let total = totals.iter().copied().max().unwrap_or(0).min(GATHER);
+    let identity = LaneCoeffs {
+        b0: [1.0; LANES],
+        b1: [0.0; LANES],
+        b2: [0.0; LANES],
+        a1: [0.0; LANES],
+        a2: [0.0; LANES],
+    };
+    let mut c = [identity; GATHER];
+    let mut st = [LaneState::default(); GATHER];
+    for (l, eq) in eqs.iter_mut().enumerate() {
+        let mut k = 0;
+        for b in eq.bands.iter_mut().filter(|b| b.enabled) {
+            let (sections, state) = b.filter.cascade_parts();
+            for (sec, mem) in sections.iter().zip(state[0].iter()) {
+                if k < GATHER {
+                    (c[k].b0[l], c[k].b1[l], c[k].b2[l], c[k].a1[l], c[k].a2[l]) =
+                        (sec.b0, sec.b1, sec.b2, sec.a1, sec.a2);
+                    (st[k].x1[l], st[k].x2[l], st[k].y1[l], st[k].y2[l]) = mem.memory();
+                }
+                k += 1;
+            }
+        }
+    }
+    lanes(&c[..total], &mut st[..total], &mut bufs, n);
+    for (l, eq) in eqs.iter_mut().enumerate() {
+        let mut k = 0;
+        for b in eq.bands.iter_mut().filter(|b| b.enabled) {
+            let (sections, state) = b.filter.cascade_parts();
+            for mem in state[0].iter_mut().take(sections.len()) {
+                let mut m =
+                    SectionState::from_memory(st[k].x1[l], st[k].x2[l], st[k].y1[l], st[k].y2[l]);
+                m.sanitize();
+                *mem = m;
+                k += 1;
+            }
+            b.filter.advance_grid(n);
+        }
+    }
+}
+
+impl Equalizer {
+    /// Sections of the enabled bands.
+    fn enabled_sections(&self) -> usize {
+        self.bands
+            .iter()
+            .filter(|b| b.enabled)
+            .map(|b| b.filter.current_sections().len())
+            .sum()
+    }
+
+    /// Whether [`process_lanes4`] can take it now: prepared for one channel, every enabled band
+    /// settled, at most 16 sections.
+    pub(crate) fn lane_ready(&self) -> bool {
+        self.spec.is_some_and(|s| s.channels == 1)
+            && self.enabled_sections() <= GATHER
+            && self
+                .bands
+                .iter()
+                .filter(|b| b.enabled)
+                .all(|b| b.filter.settled())
+    }
+}
+
 impl Equalizer {
     /// Runs every enabled band's sections as one cascade (all settled): each sample goes through
     /// all bands before the next, which overlaps their recursions. Same arithmetic, same output
@@ -144,6 +310,10 @@ impl Equalizer {
 }
 
 impl Processor for Equalizer {
+    fn as_any_mut(&mut self) -> Option<&mut dyn core::any::Any> {
+        Some(self)
+    }
+
     fn name(&self) -> &'static str {
         "equalizer"
     }

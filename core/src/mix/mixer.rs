@@ -30,6 +30,8 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use super::automation::{AUTOMATION_GRID, Envelope};
+use super::compressor::{Compressor, process_lanes as process_comp_lanes};
+use super::eq::{Equalizer, process_lanes4 as process_eq_lanes};
 use super::gain::{MAX_GAIN_DB, MIN_GAIN_DB};
 use super::pan::{PanLaw, PanMode, Panner};
 use crate::db::db_to_gain;
@@ -301,13 +303,15 @@ impl Strip {
         !self.automation.is_empty()
     }
 
-    /// Runs the inserts, then pans (mono → stereo, or stereo balance) and applies mute/solo,
-    /// leaving the stereo pre-fader signal in `buf[0..2][..n]`.
-    fn run(&mut self, frame: u64, n: usize, scratch: &mut [f32]) {
+    /// Runs the inserts from `first_insert` on, then pans (mono → stereo, or stereo balance) and
+    /// applies mute/solo, leaving the stereo pre-fader signal in `buf[0..2][..n]`.
+    fn run(&mut self, frame: u64, n: usize, scratch: &mut [f32], first_insert: usize) {
         {
             let [a, b] = &mut self.buf;
             let mut block: [&mut [f32]; 2] = [&mut a[..n], &mut b[..n]];
-            self.inserts.process_block(&mut block[..self.channels]);
+            for stage in self.inserts.stages_mut().iter_mut().skip(first_insert) {
+                stage.process_block(&mut block[..self.channels]);
+            }
         }
         let mode = if self.channels == 1 {
             PanMode::MonoToStereo
@@ -361,6 +365,11 @@ pub struct Mixer {
     fader_gain: Vec<f32>,
     send_gain: Vec<f32>,
     scratch: Vec<f32>,
+    /// Groups of four mono tracks whose first inserts (an equalizer, then a compressor) run side
+    /// by side in vector lanes; `banked[t]` marks their members.
+    banks: Vec<[usize; 4]>,
+    banked: Vec<bool>,
+    lanes: bool,
 }
 
 impl Default for Mixer {
@@ -385,6 +394,35 @@ impl core::fmt::Debug for Mixer {
     }
 }
 
+/// Copies a track's input block into its buffer; non-finite samples become silence.
+fn load_input(track: &mut Strip, input: &[&[f32]], pos: usize, n: usize) {
+    for (c, input) in input.iter().enumerate() {
+        for (d, s) in track.buf[c][..n].iter_mut().zip(&input[pos..pos + n]) {
+            *d = if s.is_finite() { *s } else { 0.0 };
+        }
+    }
+}
+
+/// Four distinct elements of `v`, at strictly increasing indices (`None` otherwise).
+fn four_mut<T>(v: &mut [T], ids: [usize; 4]) -> Option<[&mut T; 4]> {
+    let [i0, i1, i2, i3] = ids;
+    if !(i0 < i1 && i1 < i2 && i2 < i3 && i3 < v.len()) {
+        return None;
+    }
+    let (a, rest) = v.split_at_mut(i1);
+    let (b, rest) = rest.split_at_mut(i2 - i1);
+    let (c, d) = rest.split_at_mut(i3 - i2);
+    Some([&mut a[i0], &mut b[0], &mut c[0], &mut d[0]])
+}
+
+fn as_eq(p: &mut alloc::boxed::Box<dyn Processor>) -> Option<&mut Equalizer> {
+    p.as_any_mut()?.downcast_mut::<Equalizer>()
+}
+
+fn as_comp(p: &mut alloc::boxed::Box<dyn Processor>) -> Option<&mut Compressor> {
+    p.as_any_mut()?.downcast_mut::<Compressor>()
+}
+
 fn no_such(what: &'static str, index: usize, count: usize) -> Error {
     Error::NoSuch { what, index, count }
 }
@@ -403,7 +441,17 @@ impl Mixer {
             fader_gain: Vec::new(),
             send_gain: Vec::new(),
             scratch: Vec::new(),
+            banks: Vec::new(),
+            banked: Vec::new(),
+            lanes: true,
         }
+    }
+
+    /// Whether tracks may run side by side in vector lanes (on by default; the output is the
+    /// same either way, bit for bit). Takes effect at the next `prepare`.
+    pub fn set_lanes(&mut self, on: bool) {
+        self.lanes = on;
+        self.spec = None;
     }
 
     /// Adds a track of 1 (mono) or 2 (stereo) channels; returns its index. Unprepares the mixer.
@@ -693,6 +741,7 @@ impl Mixer {
             }
         }
         self.compensate();
+        self.find_banks();
         self.fader_gain = vec![0.0; max_block_frames];
         self.send_gain = vec![0.0; max_block_frames];
         self.scratch = vec![0.0; max_block_frames];
@@ -703,6 +752,105 @@ impl Mixer {
         }
         self.frame = 0;
         Ok(())
+    }
+
+    /// Groups mono tracks whose inserts start with an equalizer and a compressor into banks of
+    /// four (the rest run alone).
+    fn find_banks(&mut self) {
+        self.banks.clear();
+        self.banked = vec![false; self.tracks.len()];
+        if !self.lanes {
+            return;
+        }
+        let mut group = [0usize; 4];
+        let mut k = 0;
+        for (t, track) in self.tracks.iter_mut().enumerate() {
+            let stages = track.inserts.stages_mut();
+            let shape = track.channels == 1
+                && stages.len() >= 2
+                && stages[0].as_any_mut().is_some_and(|a| a.is::<Equalizer>())
+                && stages[1].as_any_mut().is_some_and(|a| a.is::<Compressor>());
+            if shape {
+                group[k] = t;
+                k += 1;
+                if k == 4 {
+                    self.banks.push(group);
+                    group.iter().for_each(|&t| self.banked[t] = true);
+                    k = 0;
+                }
+            }
+        }
+    }
+
+    /// For each bank: inputs and insert automation, then the four equalizers side by side (when
+    /// all are settled; otherwise one by one) and the four compressors side by side.
+    fn run_banks(&mut self, inputs: &[&[&[f32]]], pos: usize, n: usize) {
+        let frame = self.frame;
+        for b in 0..self.banks.len() {
+            let ids = self.banks[b];
+            let Some(mut strips) = four_mut(&mut self.tracks, ids) else {
+                continue;
+            };
+            for (s, &t) in strips.iter_mut().zip(&ids) {
+                load_input(s, inputs[t], pos, n);
+                s.automate_inserts(frame);
+            }
+            let [s0, s1, s2, s3] = &mut strips;
+            let mut parts = [s0, s1, s2, s3].map(|s| {
+                let Strip { inserts, buf, .. } = &mut **s;
+                (inserts.stages_mut(), &mut buf[0][..n])
+            });
+            let eq_ready = parts.iter_mut().all(|(st, _)| {
+                st[0]
+                    .as_any_mut()
+                    .and_then(|a| a.downcast_mut::<Equalizer>())
+                    .is_some_and(|e| e.lane_ready())
+            });
+            let comp_ready = parts.iter_mut().all(|(st, _)| {
+                st[1]
+                    .as_any_mut()
+                    .and_then(|a| a.downcast_mut::<Compressor>())
+                    .is_some_and(|c| c.lane_ready())
+            });
+            if eq_ready {
+                let [p0, p1, p2, p3] = &mut parts;
+                let (Some(e0), Some(e1), Some(e2), Some(e3)) = (
+                    as_eq(&mut p0.0[0]),
+                    as_eq(&mut p1.0[0]),
+                    as_eq(&mut p2.0[0]),
+                    as_eq(&mut p3.0[0]),
+                ) else {
+                    continue;
+                };
+                process_eq_lanes(
+                    [e0, e1, e2, e3],
+                    [&mut *p0.1, &mut *p1.1, &mut *p2.1, &mut *p3.1],
+                );
+            } else {
+                for (st, buf) in parts.iter_mut() {
+                    st[0].process_block(&mut [&mut **buf]);
+                }
+            }
+            if comp_ready {
+                let [p0, p1, p2, p3] = &mut parts;
+                let (Some(c0), Some(c1), Some(c2), Some(c3)) = (
+                    as_comp(&mut p0.0[1]),
+                    as_comp(&mut p1.0[1]),
+                    as_comp(&mut p2.0[1]),
+                    as_comp(&mut p3.0[1]),
+                ) else {
+                    continue;
+                };
+                process_comp_lanes(
+                    [c0, c1, c2, c3],
+                    [&mut *p0.1, &mut *p1.1, &mut *p2.1, &mut *p3.1],
+                );
+            } else {
+                for (st, buf) in parts.iter_mut() {
+                    st[1].process_block(&mut [&mut **buf]);
+                }
+            }
+        }
     }
 
     /// Latency compensation: the latency at each bus input is the largest of the paths into it;
@@ -859,14 +1007,14 @@ impl Mixer {
             b.buf[1][..n].fill(0.0);
         }
         let nb = self.buses.len();
+        self.run_banks(inputs, pos, n);
         for (t, track) in self.tracks.iter_mut().enumerate() {
-            for (c, input) in inputs[t].iter().enumerate() {
-                for (d, s) in track.buf[c][..n].iter_mut().zip(&input[pos..pos + n]) {
-                    *d = if s.is_finite() { *s } else { 0.0 };
-                }
+            let banked = self.banked[t];
+            if !banked {
+                load_input(track, inputs[t], pos, n);
+                track.automate_inserts(frame);
             }
-            track.automate_inserts(frame);
-            track.run(frame, n, &mut self.scratch);
+            track.run(frame, n, &mut self.scratch, if banked { 2 } else { 0 });
             let fader = track
                 .fader
                 .render(frame, &mut self.fader_gain[..n], db_to_gain);
@@ -909,7 +1057,7 @@ impl Mixer {
             let (head, tail) = self.buses.split_at_mut(b + 1);
             let bus = &mut head[b];
             bus.automate_inserts(frame);
-            bus.run(frame, n, &mut self.scratch);
+            bus.run(frame, n, &mut self.scratch, 0);
             let fader = bus
                 .fader
                 .render(frame, &mut self.fader_gain[..n], db_to_gain);
@@ -928,7 +1076,7 @@ impl Mixer {
         }
         let m = &mut self.master;
         m.automate_inserts(frame);
-        m.run(frame, n, &mut self.scratch);
+        m.run(frame, n, &mut self.scratch, 0);
         let fader = m.fader.render(frame, &mut self.fader_gain[..n], db_to_gain);
         for (o, s) in [(out_l, &m.buf[0]), (out_r, &m.buf[1])] {
             for (k, (o, s)) in o.iter_mut().zip(&s[..n]).enumerate() {
