@@ -89,7 +89,7 @@ impl Reader {
         if len == 0 {
             bail!("{shown} is empty (0 bytes), not a WAV file");
         }
-        let reader = WavReader::new(std::io::BufReader::with_capacity(1 << 20, file)).map_err(
+        let reader = WavReader::new(std::io::BufReader::with_capacity(1 << 16, file)).map_err(
             |e| match e {
                 hound::Error::IoError(_) => {
                     anyhow!("{shown} is not a WAV file (it ends before a complete header)")
