@@ -415,12 +415,41 @@ fn four_mut<T>(v: &mut [T], ids: [usize; 4]) -> Option<[&mut T; 4]> {
     Some([&mut a[i0], &mut b[0], &mut c[0], &mut d[0]])
 }
 
-fn as_eq(p: &mut alloc::boxed::Box<dyn Processor>) -> Option<&mut Equalizer> {
-    p.as_any_mut()?.downcast_mut::<Equalizer>()
-}
+/// The inserts and the mono buffer of one bank member.
+type BankPart<'a> = (&'a mut [alloc::boxed::Box<dyn Processor>], &'a mut [f32]);
 
-fn as_comp(p: &mut alloc::boxed::Box<dyn Processor>) -> Option<&mut Compressor> {
-    p.as_any_mut()?.downcast_mut::<Compressor>()
+/// Runs insert `stage` of the four bank members: side by side through `lanes` when every one is
+/// a `T` that `ready` accepts, otherwise one by one (the output is the same either way).
+fn bank_stage<T: 'static>(
+    parts: &mut [BankPart<'_>; 4],
+    stage: usize,
+    ready: fn(&T) -> bool,
+    lanes: fn([&mut T; 4], [&mut [f32]; 4]),
+) {
+    fn get<T: 'static>(p: &mut alloc::boxed::Box<dyn Processor>) -> Option<&mut T> {
+        p.as_any_mut()?.downcast_mut::<T>()
+    }
+    let all = parts
+        .iter_mut()
+        .all(|(st, _)| get::<T>(&mut st[stage]).is_some_and(|t| ready(t)));
+    if all {
+        let [p0, p1, p2, p3] = parts;
+        if let (Some(a), Some(b), Some(c), Some(d)) = (
+            get::<T>(&mut p0.0[stage]),
+            get::<T>(&mut p1.0[stage]),
+            get::<T>(&mut p2.0[stage]),
+            get::<T>(&mut p3.0[stage]),
+        ) {
+            lanes(
+                [a, b, c, d],
+                [&mut *p0.1, &mut *p1.1, &mut *p2.1, &mut *p3.1],
+            );
+            return;
+        }
+    }
+    for (st, buf) in parts.iter_mut() {
+        st[stage].process_block(&mut [&mut **buf]);
+    }
 }
 
 fn no_such(what: &'static str, index: usize, count: usize) -> Error {
@@ -800,56 +829,8 @@ impl Mixer {
                 let Strip { inserts, buf, .. } = &mut **s;
                 (inserts.stages_mut(), &mut buf[0][..n])
             });
-            let eq_ready = parts.iter_mut().all(|(st, _)| {
-                st[0]
-                    .as_any_mut()
-                    .and_then(|a| a.downcast_mut::<Equalizer>())
-                    .is_some_and(|e| e.lane_ready())
-            });
-            let comp_ready = parts.iter_mut().all(|(st, _)| {
-                st[1]
-                    .as_any_mut()
-                    .and_then(|a| a.downcast_mut::<Compressor>())
-                    .is_some_and(|c| c.lane_ready())
-            });
-            if eq_ready {
-                let [p0, p1, p2, p3] = &mut parts;
-                let (Some(e0), Some(e1), Some(e2), Some(e3)) = (
-                    as_eq(&mut p0.0[0]),
-                    as_eq(&mut p1.0[0]),
-                    as_eq(&mut p2.0[0]),
-                    as_eq(&mut p3.0[0]),
-                ) else {
-                    continue;
-                };
-                process_eq_lanes(
-                    [e0, e1, e2, e3],
-                    [&mut *p0.1, &mut *p1.1, &mut *p2.1, &mut *p3.1],
-                );
-            } else {
-                for (st, buf) in parts.iter_mut() {
-                    st[0].process_block(&mut [&mut **buf]);
-                }
-            }
-            if comp_ready {
-                let [p0, p1, p2, p3] = &mut parts;
-                let (Some(c0), Some(c1), Some(c2), Some(c3)) = (
-                    as_comp(&mut p0.0[1]),
-                    as_comp(&mut p1.0[1]),
-                    as_comp(&mut p2.0[1]),
-                    as_comp(&mut p3.0[1]),
-                ) else {
-                    continue;
-                };
-                process_comp_lanes(
-                    [c0, c1, c2, c3],
-                    [&mut *p0.1, &mut *p1.1, &mut *p2.1, &mut *p3.1],
-                );
-            } else {
-                for (st, buf) in parts.iter_mut() {
-                    st[1].process_block(&mut [&mut **buf]);
-                }
-            }
+            bank_stage(&mut parts, 0, Equalizer::lane_ready, process_eq_lanes);
+            bank_stage(&mut parts, 1, Compressor::lane_ready, process_comp_lanes);
         }
     }
 
