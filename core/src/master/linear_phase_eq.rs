@@ -341,25 +341,21 @@ impl LinearPhaseEq {
                     cmac(are, aim, xr, xi, hr, hi);
                 }
             }
-            let (lo, hi) = self.output.split_at_mut(c1.min(channels));
-            let (o0, o1) = (&mut lo[c0], hi.first_mut());
-            for (v, (&r, &i)) in w.iter_mut().zip(self.acc_re.iter().zip(&self.acc_im)) {
-                *v = Complex32::new(r, i);
-            }
-            if let Some(ifft) = &self.ifft {
-                ifft.process_with_scratch(w, &mut self.scratch);
-            }
-            unpack(&w[b..], scale, o0, o1, false);
-            if fading {
+            // The current filter's output, then (while fading) the new one's, crossfaded in.
+            let accs = [
+                (&self.acc_re, &self.acc_im, false),
+                (&self.acc2_re, &self.acc2_im, true),
+            ];
+            for (re, im, fade) in accs.into_iter().take(if fading { 2 } else { 1 }) {
                 let (lo, hi) = self.output.split_at_mut(c1.min(channels));
                 let (o0, o1) = (&mut lo[c0], hi.first_mut());
-                for (v, (&r, &i)) in w.iter_mut().zip(self.acc2_re.iter().zip(&self.acc2_im)) {
+                for (v, (&r, &i)) in w.iter_mut().zip(re.iter().zip(im)) {
                     *v = Complex32::new(r, i);
                 }
                 if let Some(ifft) = &self.ifft {
                     ifft.process_with_scratch(w, &mut self.scratch);
                 }
-                unpack(&w[b..], scale, o0, o1, true);
+                unpack(&w[b..], scale, o0, o1, fade);
             }
         }
         if fading {

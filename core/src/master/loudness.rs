@@ -386,7 +386,7 @@ impl LoudnessMeter {
                 tp.add(&x[..frames]);
                 self.sample_peak[c] = tp.sample_peak();
             } else if self.options.sample_peak {
-                let (pk, _) = math::peak_abs_finite(&x[..frames]);
+                let pk = math::peak_abs_finite(&x[..frames]);
                 self.sample_peak[c] = self.sample_peak[c].max(pk);
             }
         }
