@@ -269,7 +269,9 @@ pub fn write(path: &Path, audio: &Audio, format: Format) -> Result<()> {
         bail!("{shown}: unexpected WAV header layout from hound");
     }
     let mut out = std::io::BufWriter::with_capacity(1 << 20, &mut file);
-    let mut bytes = Vec::with_capacity(4096 * nch * width);
+    const CHUNK: usize = 4096;
+    let mut bytes = vec![0u8; CHUNK * nch * width];
+    let mut codes = vec![0i32; CHUNK * nch];
     let mut dithers: Vec<Dither> = match format {
         Format::Float32 => Vec::new(),
         _ => {
@@ -283,20 +285,36 @@ pub fn write(path: &Path, audio: &Audio, format: Format) -> Result<()> {
                 .collect::<mixmaster::Result<_>>()?
         }
     };
-    for start in (0..frames).step_by(4096) {
-        let end = (start + 4096).min(frames);
-        bytes.clear();
-        for n in start..end {
-            for (c, ch) in audio.channels.iter().enumerate() {
-                match format {
-                    Format::Float32 => bytes.extend_from_slice(&ch[n].to_le_bytes()),
-                    _ => {
-                        bytes.extend_from_slice(&dithers[c].quantize(ch[n]).to_le_bytes()[..width])
+    let mut parts: Vec<&[f32]> = Vec::with_capacity(nch);
+    for start in (0..frames).step_by(CHUNK) {
+        let end = (start + CHUNK).min(frames);
+        let len = (end - start) * nch;
+        parts.clear();
+        parts.extend(audio.channels.iter().map(|c| &c[start..end]));
+        let buf = &mut bytes[..len * width];
+        match format {
+            Format::Float32 => {
+                for (c, ch) in parts.iter().enumerate() {
+                    for (i, v) in ch.iter().enumerate() {
+                        let k = (i * nch + c) * 4;
+                        buf[k..k + 4].copy_from_slice(&v.to_le_bytes());
                     }
                 }
             }
+            Format::Int16 => {
+                Dither::quantize_interleaved(&mut dithers, &parts, &mut codes[..len]);
+                for (b, q) in buf.chunks_exact_mut(2).zip(&codes[..len]) {
+                    b.copy_from_slice(&(*q as i16).to_le_bytes());
+                }
+            }
+            Format::Int24 => {
+                Dither::quantize_interleaved(&mut dithers, &parts, &mut codes[..len]);
+                for (b, q) in buf.chunks_exact_mut(3).zip(&codes[..len]) {
+                    b.copy_from_slice(&q.to_le_bytes()[..3]);
+                }
+            }
         }
-        out.write_all(&bytes)
+        out.write_all(&bytes[..len * width])
             .with_context(|| format!("writing {shown}"))?;
     }
     // RIFF chunks are padded to an even length.

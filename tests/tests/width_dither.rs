@@ -156,3 +156,60 @@ fn noise_shaping_moves_error_out_of_the_low_band() {
         "flat {flat}, first {first}, second {second}"
     );
 }
+
+#[test]
+fn interleaved_quantization_equals_one_channel_at_a_time() {
+    let chans = [
+        noise(11, 0.5, 1001),
+        noise(12, 0.5, 1001),
+        noise(13, 0.5, 1001),
+    ];
+    for nch in 1..=3 {
+        let new = |c: usize| Dither::new(16, NoiseShaping::SecondOrder, 40 + c as u64).unwrap();
+        let mut ds: Vec<Dither> = (0..nch).map(new).collect();
+        let planar: Vec<&[f32]> = chans[..nch].iter().map(|c| &c[..]).collect();
+        let mut out = vec![0i32; 1001 * nch];
+        // Two calls, so the dithers' state must carry over.
+        let split = 400 * nch;
+        let (a, b) = out.split_at_mut(split);
+        let first: Vec<&[f32]> = planar.iter().map(|c| &c[..400]).collect();
+        let rest: Vec<&[f32]> = planar.iter().map(|c| &c[400..]).collect();
+        Dither::quantize_interleaved(&mut ds, &first, a);
+        Dither::quantize_interleaved(&mut ds, &rest, b);
+        for (c, ch) in planar.iter().enumerate() {
+            let mut d = new(c);
+            for (i, x) in ch.iter().enumerate() {
+                assert_eq!(
+                    out[i * nch + c],
+                    d.quantize(*x),
+                    "channel {c} of {nch}, frame {i}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn noise_shaping_recovers_after_clipping_and_bad_input() {
+    // Half a second far over full scale (clipped, and NaN/inf among it), then a quiet sine: the
+    // error on the sine must have the same low-band behaviour as without the overload.
+    let mut x = noise(5, 3.0, 24_000);
+    x[100] = f32::NAN;
+    x[200] = f32::INFINITY;
+    let quiet = sine(440.0, 0.01, 0.0, 48_000.0, 48_000);
+    x.extend_from_slice(&quiet);
+    let mut d = Dither::new(16, NoiseShaping::SecondOrder, 9).unwrap();
+    let q: Vec<i32> = x.iter().map(|v| d.quantize(*v)).collect();
+    assert!(q[..24_000].iter().all(|v| (-32_768..=32_767).contains(v)));
+    let e: Vec<f64> = q[24_000..]
+        .iter()
+        .zip(&quiet)
+        .map(|(q, v)| *q as f64 - *v as f64 * 32_768.0)
+        .collect();
+    // Second-order shaping multiplies the ¼ LSB² TPDF power by |1 − z⁻¹|⁴ on average (6).
+    let var = e[100..].iter().map(|v| v * v).sum::<f64>() / (e.len() - 100) as f64;
+    assert!(
+        (var - 1.5).abs() < 0.15,
+        "error power {var} LSB², expected 1.5"
+    );
+}

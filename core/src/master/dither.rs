@@ -61,6 +61,11 @@ pub struct Dither {
     err: [f64; 2],
 }
 
+/// `1.5·2⁵²`: adding and subtracting it rounds an `f64` below 2⁵¹ in magnitude to an integer
+/// (ties to even) with two float adds, which keeps the float-to-integer conversion off the
+/// error-feedback recursion.
+const ROUND: f64 = 6_755_399_441_055_744.0;
+
 impl Dither {
     /// A dither to `bits` (8 to 24) with `shaping` and a seed.
     pub fn new(bits: u32, shaping: NoiseShaping, seed: u64) -> Result<Self> {
@@ -85,45 +90,86 @@ impl Dither {
         self.bits
     }
 
+    /// TPDF dither in LSB: the sum of two independent uniform values in [−½, ½), both from one
+    /// xorshift64* draw (32 bits each).
     #[inline]
-    fn uniform(&mut self) -> f64 {
+    fn tpdf(&mut self) -> f64 {
         let mut x = self.state;
         x ^= x >> 12;
         x ^= x << 25;
         x ^= x >> 27;
         self.state = x;
-        ((x.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64) / (1u64 << 53) as f64 - 0.5
+        let m = x.wrapping_mul(0x2545_f491_4f6c_dd1d);
+        const SCALE: f64 = 1.0 / 4_294_967_296.0;
+        ((m >> 32) as f64 + (m as u32) as f64) * SCALE - 1.0
     }
 
     /// Quantizes one sample to an integer code of `bits` bits.
+    ///
+    /// The error fed back to the shaper is the dithered rounding error before clipping (at most
+    /// 1.5 LSB), so a clipped stretch cannot destabilise it; input beyond ±2 is clipped first
+    /// and non-finite input counts as silence.
     #[inline]
     pub fn quantize(&mut self, x: f32) -> i32 {
         let scale = (1u64 << (self.bits - 1)) as f64;
-        let x = if x.is_finite() { x as f64 * scale } else { 0.0 };
+        let x = if x.is_finite() {
+            (x as f64).clamp(-2.0, 2.0) * scale
+        } else {
+            0.0
+        };
         let fb = match self.shaping {
             NoiseShaping::None => 0.0,
             NoiseShaping::FirstOrder => self.err[0],
             NoiseShaping::SecondOrder => 2.0 * self.err[0] - self.err[1],
         };
-        let target = x - fb;
-        let d = self.uniform() + self.uniform();
-        let v = target + d;
-        let q = if v >= 0.0 {
-            (v + 0.5) as i64
-        } else {
-            -((-v + 0.5) as i64)
-        };
-        let q = q.clamp(-(scale as i64), scale as i64 - 1);
-        // The error the shaper feeds back (excluding clipping, which would make it unstable).
-        let e = (q as f64 - target).clamp(-4.0, 4.0);
-        self.err = [e, self.err[0]];
-        q as i32
+        // (x + d) − fb: the dither is added off the feedback path.
+        let v = (x + self.tpdf()) - fb;
+        let r = (v + ROUND) - ROUND;
+        self.err = [r - (x - fb), self.err[0]];
+        r.clamp(-scale, scale - 1.0) as i32
     }
 
     /// Quantizes a block into `out` (the first `min(len)` samples).
     pub fn quantize_block(&mut self, x: &[f32], out: &mut [i32]) {
         for (o, v) in out.iter_mut().zip(x) {
             *o = self.quantize(*v);
+        }
+    }
+
+    /// Quantizes planar `channels` (one dither each) into interleaved codes in `out`: frame `i`,
+    /// channel `c` goes to `out[i·channels + c]`. Frames past the shortest channel or past what
+    /// `out` holds are left alone. Channels are done in pairs, whose recursions overlap.
+    pub fn quantize_interleaved(dithers: &mut [Dither], channels: &[&[f32]], out: &mut [i32]) {
+        let nch = channels.len().min(dithers.len());
+        if nch == 0 {
+            return;
+        }
+        let frames = channels[..nch]
+            .iter()
+            .map(|c| c.len())
+            .min()
+            .unwrap_or(0)
+            .min(out.len() / nch);
+        let mut c = 0;
+        while c < nch {
+            if c + 1 < nch {
+                let (mut d0, mut d1) = (dithers[c].clone(), dithers[c + 1].clone());
+                let (x0, x1) = (&channels[c][..frames], &channels[c + 1][..frames]);
+                for (i, o) in out.chunks_exact_mut(nch).take(frames).enumerate() {
+                    o[c] = d0.quantize(x0[i]);
+                    o[c + 1] = d1.quantize(x1[i]);
+                }
+                dithers[c] = d0;
+                dithers[c + 1] = d1;
+                c += 2;
+            } else {
+                let mut d0 = dithers[c].clone();
+                for (o, x) in out.chunks_exact_mut(nch).zip(&channels[c][..frames]) {
+                    o[c] = d0.quantize(*x);
+                }
+                dithers[c] = d0;
+                c += 1;
+            }
         }
     }
 
