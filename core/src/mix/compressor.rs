@@ -95,6 +95,8 @@ pub struct Compressor {
     rms_window_ms: f64,
     detector: Detector,
     linked: bool,
+    /// `linked` as of the last `prepare` (the scratch buffers are sized for it).
+    linked_prepared: bool,
     c: Coefs,
     makeup: Smoothed,
     mix_s: Smoothed,
@@ -133,6 +135,7 @@ impl Compressor {
             rms_window_ms: 10.0,
             detector: Detector::Peak,
             linked: true,
+            linked_prepared: true,
             c: Coefs {
                 threshold: -18.0,
                 ratio: 4.0,
@@ -281,7 +284,7 @@ impl Compressor {
 
     fn detectors(&self) -> usize {
         let c = self.spec.map_or(1, |s| s.channels);
-        if self.linked { 1 } else { c }
+        if self.linked_prepared { 1 } else { c }
     }
 
     /// Processes `block` with its level measured from `key` instead of from itself (external
@@ -607,6 +610,7 @@ impl Processor for Compressor {
     fn prepare(&mut self, spec: ProcessSpec) -> Result<()> {
         spec.validate()?;
         self.spec = Some(spec);
+        self.linked_prepared = self.linked;
         let det = self.detectors();
         self.hpf_state = vec![SectionState::default(); spec.channels];
         self.reduction = vec![0.0; det];
