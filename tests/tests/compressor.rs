@@ -141,7 +141,10 @@ fn linked_detection_applies_one_gain_and_sidechain_keys_the_gain() {
     c.prepare(ProcessSpec::new(fs, 512, 2)).unwrap();
     let (mut l, mut r) = (vec![0.9f32; 9600], vec![0.01f32; 9600]);
     c.process(&mut [&mut l[..], &mut r[..]]);
-    assert!(l[9599] / 0.9 < 0.2 && (r[9599] - 0.01).abs() < 1e-6, "unlinked: each its own gain");
+    assert!(
+        l[9599] / 0.9 < 0.2 && (r[9599] - 0.01).abs() < 1e-6,
+        "unlinked: each its own gain"
+    );
 
     // External key: a quiet signal ducks under a loud key, and passes without it.
     let mut duck = Compressor::new();

@@ -377,14 +377,18 @@ fn bad_shapes_routes_and_indices_are_errors() {
 #[test]
 fn tracks_side_by_side_in_lanes_give_the_same_mix_bit_for_bit() {
     use mixmaster::mix::{Detector, Equalizer, Gain};
-    // Nine mono tracks with an equalizer and a compressor first (two banks of four and one
-    // left over), with different band counts, an EQ band that moves mid-render, compressor
-    // automation, a sidechain high-pass, RMS detection, and a third insert on some.
+    // Eleven mono and ten stereo tracks, interleaved, with an equalizer and a compressor first
+    // (two banks of four of each width, and some left over), with different band counts, EQ
+    // bands that move mid-render, compressor automation, sidechain high-passes, RMS detection,
+    // an unlinked stereo compressor (its bank's compressors run one by one), and a third
+    // insert on some.
+    const TRACKS: usize = 21;
+    let width = |t: usize| if t % 2 == 1 { 2 } else { 1 };
     let build = |lanes: bool| {
         let mut m = Mixer::new();
         m.set_lanes(lanes);
-        for t in 0..9 {
-            let id = m.add_track(&format!("t{t}"), 1).unwrap();
+        for t in 0..TRACKS {
+            let id = m.add_track(&format!("t{t}"), width(t)).unwrap();
             let mut bands = vec![Design::new(FilterKind::HighPass, 30.0 + 10.0 * t as f64)];
             for b in 0..(t % 4) {
                 bands.push(Design {
@@ -405,10 +409,13 @@ fn tracks_side_by_side_in_lanes_give_the_same_mix_bit_for_bit() {
             let mut c = Compressor::new();
             c.set_threshold_db(-30.0 + t as f64).unwrap();
             c.set_attack_ms(1.0 + t as f64).unwrap();
-            if t == 2 {
+            if t == 2 || t == 9 {
                 c.set_detector(Detector::Rms);
             }
-            if t == 6 {
+            if t == 15 {
+                c.set_linked(false);
+            }
+            if t == 6 || t == 5 {
                 c.set_sidechain_hpf_hz(120.0).unwrap();
                 c.set_release_ms(0.5 + 1.0).unwrap();
                 c.set_attack_ms(300.0).unwrap(); // attack slower than release: the "min" lanes
@@ -418,7 +425,8 @@ fn tracks_side_by_side_in_lanes_give_the_same_mix_bit_for_bit() {
                 m.add_insert(Node::Track(id), Box::new(Gain::with_db(-2.0).unwrap()))
                     .unwrap();
             }
-            m.set_pan(Node::Track(id), (t as f64 - 4.0) / 5.0).unwrap();
+            m.set_pan(Node::Track(id), (t as f64 - 10.0) / 11.0)
+                .unwrap();
         }
         let env =
             Envelope::new(&[Breakpoint::new(0.0, -30.0), Breakpoint::new(0.2, -10.0)]).unwrap();
@@ -434,33 +442,43 @@ fn tracks_side_by_side_in_lanes_give_the_same_mix_bit_for_bit() {
         m.prepare(FS, 512).unwrap();
         m
     };
-    let inputs: Vec<Vec<f32>> = (0..9)
+    let inputs: Vec<Vec<Vec<f32>>> = (0..TRACKS)
         .map(|t| {
-            mixmaster_tests::programme(1, 24_000, FS)
-                .remove(0)
-                .iter()
-                .map(|v| v * (0.5 + 0.1 * t as f32))
+            mixmaster_tests::programme(width(t), 24_000, FS)
+                .into_iter()
+                .enumerate()
+                .map(|(c, ch)| {
+                    ch.iter()
+                        .map(|v| v * (0.5 + 0.05 * t as f32 - 0.1 * c as f32))
+                        .collect()
+                })
                 .collect()
         })
         .collect();
     let render = |lanes: bool, seed: u64| {
         let mut m = build(lanes);
         let mut rng = Rng::new(seed);
-        let frames = inputs[0].len();
+        let frames = inputs[0][0].len();
         let (mut l, mut r) = (vec![0.0f32; frames], vec![0.0f32; frames]);
         let mut pos = 0;
         let mut k = 0;
         while pos < frames {
             let n = rng.range(1, 700).min(frames - pos);
             if k == 9 {
-                // A band moves on a banked track: those chunks fall back to one by one.
-                let eq = m.inserts_mut(Node::Track(3)).unwrap()[0]
-                    .as_any_mut()
-                    .unwrap();
-                let eq = eq.downcast_mut::<Equalizer>().unwrap();
-                eq.band_mut(1).unwrap().filter.set_gain_db(9.0).unwrap();
+                // Bands move on banked tracks (one stereo, one mono): those chunks fall back
+                // to one by one.
+                for t in [3, 6] {
+                    let eq = m.inserts_mut(Node::Track(t)).unwrap()[0]
+                        .as_any_mut()
+                        .unwrap();
+                    let eq = eq.downcast_mut::<Equalizer>().unwrap();
+                    eq.band_mut(1).unwrap().filter.set_gain_db(9.0).unwrap();
+                }
             }
-            let chans: Vec<[&[f32]; 1]> = inputs.iter().map(|x| [&x[pos..pos + n]]).collect();
+            let chans: Vec<Vec<&[f32]>> = inputs
+                .iter()
+                .map(|x| x.iter().map(|c| &c[pos..pos + n]).collect())
+                .collect();
             let refs: Vec<&[&[f32]]> = chans.iter().map(|c| &c[..]).collect();
             m.process(&refs, [&mut l[pos..pos + n], &mut r[pos..pos + n]])
                 .unwrap();

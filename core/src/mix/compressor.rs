@@ -504,30 +504,50 @@ impl Compressor {
         }
     }
 
-    /// Whether [`process_lanes`] can take this compressor: prepared for one channel.
-    pub(crate) fn lane_ready(&self) -> bool {
-        self.spec.is_some_and(|s| s.channels == 1)
+    /// Whether [`process_lanes`] can take this compressor: prepared for `channels` channels
+    /// with one detector (mono, or stereo linked).
+    pub(crate) fn lane_ready(&self, channels: usize) -> bool {
+        self.spec
+            .is_some_and(|s| s.channels == channels && channels <= 2)
+            && self.detectors() == 1
     }
 }
 
-/// Runs four mono compressors over their own blocks, the serial envelope pass of all of them
-/// in one loop (lane `l` is compressor `l`), so their recursions share the vector unit. Each
-/// lane's arithmetic is exactly that of [`Processor::process_block`] on its own.
-fn process_lanes_generic<const FMA: bool>(comps: [&mut Compressor; 4], blocks: [&mut [f32]; 4]) {
+/// Runs four compressors of `channels` channels each (1, or 2 when linked) over their own
+/// blocks, the serial envelope pass of all of them in one loop (lane `l` is compressor `l`), so
+/// their recursions share the vector unit. `blocks[l][c]` is channel `c` of compressor `l` (the
+/// second is ignored for mono). Each lane's arithmetic is exactly that of
+/// [`Processor::process_block`] on its own; callers check [`Compressor::lane_ready`] first.
+fn process_lanes_generic<const FMA: bool>(
+    comps: [&mut Compressor; 4],
+    blocks: [[&mut [f32]; 2]; 4],
+    channels: usize,
+) {
     let _ftz = FlushGuard::new();
-    let n = blocks.iter().map(|b| b.len()).min().unwrap_or(0);
+    let channels = channels.clamp(1, 2);
+    let n = blocks
+        .iter()
+        .flat_map(|b| b[..channels].iter().map(|c| c.len()))
+        .min()
+        .unwrap_or(0);
     let mut comps = comps;
     let mut blocks = blocks;
     for (c, b) in comps.iter_mut().zip(blocks.iter_mut()) {
+        let [b0, b1] = b;
+        let m1 = n.min(b1.len());
+        let parts: [&mut [f32]; 2] = [&mut b0[..n], &mut b1[..m1]];
         let filtered = c.hpf != Coeffs::IDENTITY;
         if filtered {
-            c.load_key(KeySource::Block(&[&mut b[..n]]), 0, n);
+            c.load_key(KeySource::Block(&parts[..channels]), 0, n);
         }
-        c.wanted(&[&mut b[..n]], n, filtered, 0);
+        c.wanted(&parts[..channels], n, filtered, 0);
     }
     let reds = smooth_lanes_generic::<4, FMA>(&mut comps, n);
     for ((c, b), red) in comps.iter_mut().zip(blocks.iter_mut()).zip(reds) {
-        c.apply(&mut [&mut b[..n]], n, red);
+        let [b0, b1] = b;
+        let m1 = n.min(b1.len());
+        let mut parts: [&mut [f32]; 2] = [&mut b0[..n], &mut b1[..m1]];
+        c.apply(&mut parts[..channels], n, red);
         for s in &mut c.hpf_state {
             s.sanitize();
         }
@@ -535,8 +555,8 @@ fn process_lanes_generic<const FMA: bool>(comps: [&mut Compressor; 4], blocks: [
 }
 
 dispatch! {
-    /// Four mono compressors side by side (see `process_lanes_generic`).
-    pub(crate) fn process_lanes(comps: [&mut Compressor; 4], blocks: [&mut [f32]; 4]) => process_lanes_generic
+    /// Four compressors side by side (see `process_lanes_generic`).
+    pub(crate) fn process_lanes(comps: [&mut Compressor; 4], blocks: [[&mut [f32]; 2]; 4], channels: usize) => process_lanes_generic
 }
 
 #[inline(always)]

@@ -84,33 +84,56 @@ impl Equalizer {
 /// Most sections the equalizer runs as one cascade.
 const GATHER: usize = 16;
 
-/// Lanes of [`process_lanes4`]: four mono equalizers side by side.
-pub(crate) const LANES: usize = 4;
+/// Equalizers in a bank of [`process_lanes`]: four tracks side by side.
+pub(crate) const BANK: usize = 4;
 
 /// One section's coefficients for every lane (struct of arrays, so the lanes vectorise).
 #[derive(Clone, Copy)]
-struct LaneCoeffs {
-    b0: [f64; LANES],
-    b1: [f64; LANES],
-    b2: [f64; LANES],
-    a1: [f64; LANES],
-    a2: [f64; LANES],
+struct LaneCoeffs<const L: usize> {
+    b0: [f64; L],
+    b1: [f64; L],
+    b2: [f64; L],
+    a1: [f64; L],
+    a2: [f64; L],
+}
+
+impl<const L: usize> LaneCoeffs<L> {
+    const IDENTITY: Self = LaneCoeffs {
+        b0: [1.0; L],
+        b1: [0.0; L],
+        b2: [0.0; L],
+        a1: [0.0; L],
+        a2: [0.0; L],
+    };
 }
 
 /// One section's memory for every lane.
-#[derive(Clone, Copy, Default)]
-struct LaneState {
-    x1: [f64; LANES],
-    x2: [f64; LANES],
-    y1: [f64; LANES],
-    y2: [f64; LANES],
+#[derive(Clone, Copy)]
+struct LaneState<const L: usize> {
+    x1: [f64; L],
+    x2: [f64; L],
+    y1: [f64; L],
+    y2: [f64; L],
+}
+
+impl<const L: usize> LaneState<L> {
+    const ZERO: Self = LaneState {
+        x1: [0.0; L],
+        x2: [0.0; L],
+        y1: [0.0; L],
+        y2: [0.0; L],
+    };
 }
 
 /// [`crate::mix::filter`]'s DF-I step on every lane: the same operations in the same order.
 #[inline(always)]
-fn lane_step<const FMA: bool>(c: &LaneCoeffs, s: &mut LaneState, x: [f64; LANES]) -> [f64; LANES] {
-    let mut y = [0.0f64; LANES];
-    for l in 0..LANES {
+fn lane_step<const L: usize, const FMA: bool>(
+    c: &LaneCoeffs<L>,
+    s: &mut LaneState<L>,
+    x: [f64; L],
+) -> [f64; L] {
+    let mut y = [0.0f64; L];
+    for l in 0..L {
         let t = mul_add::<FMA>(c.b1[l], s.x1[l], c.b0[l] * x[l]);
         let t = mul_add::<FMA>(c.b2[l], s.x2[l], t);
         let t = mul_add::<FMA>(-c.a2[l], s.y2[l], t);
@@ -123,18 +146,18 @@ fn lane_step<const FMA: bool>(c: &LaneCoeffs, s: &mut LaneState, x: [f64; LANES]
     y
 }
 
-fn lane_cascade<const N: usize, const FMA: bool>(
-    c: &[LaneCoeffs; N],
-    s: &mut [LaneState; N],
-    bufs: &mut [&mut [f32]; LANES],
+fn lane_cascade<const N: usize, const L: usize, const FMA: bool>(
+    c: &[LaneCoeffs<L>; N],
+    s: &mut [LaneState<L>; N],
+    bufs: &mut [&mut [f32]; L],
     n: usize,
 ) {
     let mut st = *s;
     for i in 0..n {
-        let mut x: [f32; LANES] = core::array::from_fn(|l| bufs[l][i]);
+        let mut x: [f32; L] = core::array::from_fn(|l| bufs[l][i]);
         for k in 0..N {
             // Rounded to f32 between sections, as the single-track path does.
-            x = lane_step::<FMA>(&c[k], &mut st[k], x.map(f64::from)).map(|v| v as f32);
+            x = lane_step::<L, FMA>(&c[k], &mut st[k], x.map(f64::from)).map(|v| v as f32);
         }
         for (b, v) in bufs.iter_mut().zip(x) {
             b[i] = v;
@@ -144,22 +167,23 @@ fn lane_cascade<const N: usize, const FMA: bool>(
 }
 
 /// Runs the sections in groups of four, like the single-track cascade.
-fn lanes_generic<const FMA: bool>(
-    c: &[LaneCoeffs],
-    s: &mut [LaneState],
-    bufs: &mut [&mut [f32]; LANES],
+#[inline(always)]
+fn lanes_generic<const L: usize, const FMA: bool>(
+    c: &[LaneCoeffs<L>],
+    s: &mut [LaneState<L>],
+    bufs: &mut [&mut [f32]; L],
     n: usize,
 ) {
     for (cg, sg) in c.chunks(4).zip(s.chunks_mut(4)) {
         macro_rules! run {
             ($k:literal) => {{
                 let (Ok(cg), Ok(sg)) = (
-                    <&[LaneCoeffs; $k]>::try_from(cg),
-                    <&mut [LaneState; $k]>::try_from(sg),
+                    <&[LaneCoeffs<L>; $k]>::try_from(cg),
+                    <&mut [LaneState<L>; $k]>::try_from(sg),
                 ) else {
                     return;
                 };
-                lane_cascade::<$k, FMA>(cg, sg, bufs, n)
+                lane_cascade::<$k, L, FMA>(cg, sg, bufs, n)
             }};
         }
         match cg.len() {
@@ -171,35 +195,78 @@ fn lanes_generic<const FMA: bool>(
     }
 }
 
-dispatch! {
-    /// Four lanes of cascades (see [`lane_cascade`]).
-    fn lanes(c: &[LaneCoeffs], s: &mut [LaneState], bufs: &mut [&mut [f32]; LANES], n: usize) => lanes_generic
+fn lanes4_generic<const FMA: bool>(
+    c: &[LaneCoeffs<4>],
+    s: &mut [LaneState<4>],
+    bufs: &mut [&mut [f32]; 4],
+    n: usize,
+) {
+    lanes_generic::<4, FMA>(c, s, bufs, n)
 }
 
-/// Runs four mono equalizers over their own blocks side by side, each lane's arithmetic exactly
-/// that of [`Processor::process_block`] on its own. Callers check [`Equalizer::lane_ready`]
-/// first; a lane with fewer sections runs identity sections (exact) for the rest.
-pub(crate) fn process_lanes4(eqs: [&mut Equalizer; LANES], blocks: [&mut [f32]; LANES]) {
+fn lanes8_generic<const FMA: bool>(
+    c: &[LaneCoeffs<8>],
+    s: &mut [LaneState<8>],
+    bufs: &mut [&mut [f32]; 8],
+    n: usize,
+) {
+    lanes_generic::<8, FMA>(c, s, bufs, n)
+}
+
+dispatch! {
+    /// Four lanes of cascades (four mono tracks; see [`lane_cascade`]).
+    fn lanes4(c: &[LaneCoeffs<4>], s: &mut [LaneState<4>], bufs: &mut [&mut [f32]; 4], n: usize) => lanes4_generic
+}
+
+dispatch! {
+    /// Eight lanes of cascades (four stereo tracks; see [`lane_cascade`]).
+    fn lanes8(c: &[LaneCoeffs<8>], s: &mut [LaneState<8>], bufs: &mut [&mut [f32]; 8], n: usize) => lanes8_generic
+}
+
+/// Lane `l` is channel `l % channels` of equalizer `l / channels`.
+type LaneKernel<const L: usize> =
+    fn(&[LaneCoeffs<L>], &mut [LaneState<L>], &mut [&mut [f32]; L], usize);
+
+/// Runs four equalizers of `channels` channels each (1 or 2) over their own blocks side by
+/// side, one lane per channel, each lane's arithmetic exactly that of
+/// [`Processor::process_block`] on its own. `bufs[e][c]` is channel `c` of equalizer `e`
+/// (the second is ignored for mono). Callers check [`Equalizer::lane_ready`] first; a lane with
+/// fewer sections runs identity sections (exact) for the rest.
+pub(crate) fn process_lanes(
+    eqs: [&mut Equalizer; BANK],
+    bufs: [[&mut [f32]; 2]; BANK],
+    channels: usize,
+) {
+    let [[a0, a1], [b0, b1], [c0, c1], [d0, d1]] = bufs;
+    if channels == 1 {
+        run_lanes::<4>(eqs, 1, [a0, b0, c0, d0], lanes4);
+    } else {
+        run_lanes::<8>(eqs, 2, [a0, a1, b0, b1, c0, c1, d0, d1], lanes8);
+    }
+}
+
+fn run_lanes<const L: usize>(
+    mut eqs: [&mut Equalizer; BANK],
+    channels: usize,
+    mut bufs: [&mut [f32]; L],
+    kernel: LaneKernel<L>,
+) {
     let _ftz = FlushGuard::new();
-    let n = blocks.iter().map(|b| b.len()).min().unwrap_or(0);
-    let mut eqs = eqs;
-    let mut bufs = blocks;
-    let totals: [usize; LANES] = core::array::from_fn(|l| eqs[l].enabled_sections());
-    let total = totals.iter().copied().max().unwrap_or(0).min(GATHER);
-    let identity = LaneCoeffs {
-        b0: [1.0; LANES],
-        b1: [0.0; LANES],
-        b2: [0.0; LANES],
-        a1: [0.0; LANES],
-        a2: [0.0; LANES],
-    };
-    let mut c = [identity; GATHER];
-    let mut st = [LaneState::default(); GATHER];
-    for (l, eq) in eqs.iter_mut().enumerate() {
+    let n = bufs.iter().map(|b| b.len()).min().unwrap_or(0);
+    let total = eqs
+        .iter()
+        .map(|e| e.enabled_sections())
+        .max()
+        .unwrap_or(0)
+        .min(GATHER);
+    let mut c = [LaneCoeffs::<L>::IDENTITY; GATHER];
+    let mut st = [LaneState::<L>::ZERO; GATHER];
+    for l in 0..L {
+        let (e, ch) = (l / channels, l % channels);
         let mut k = 0;
-        for b in eq.bands.iter_mut().filter(|b| b.enabled) {
+        for b in eqs[e].bands.iter_mut().filter(|b| b.enabled) {
             let (sections, state) = b.filter.cascade_parts();
-            for (sec, mem) in sections.iter().zip(state[0].iter()) {
+            for (sec, mem) in sections.iter().zip(state[ch].iter()) {
                 if k < GATHER {
                     (c[k].b0[l], c[k].b1[l], c[k].b2[l], c[k].a1[l], c[k].a2[l]) =
                         (sec.b0, sec.b1, sec.b2, sec.a1, sec.a2);
@@ -209,18 +276,23 @@ pub(crate) fn process_lanes4(eqs: [&mut Equalizer; LANES], blocks: [&mut [f32]; 
             }
         }
     }
-    lanes(&c[..total], &mut st[..total], &mut bufs, n);
-    for (l, eq) in eqs.iter_mut().enumerate() {
+    kernel(&c[..total], &mut st[..total], &mut bufs, n);
+    for l in 0..L {
+        let (e, ch) = (l / channels, l % channels);
         let mut k = 0;
-        for b in eq.bands.iter_mut().filter(|b| b.enabled) {
+        for b in eqs[e].bands.iter_mut().filter(|b| b.enabled) {
             let (sections, state) = b.filter.cascade_parts();
-            for mem in state[0].iter_mut().take(sections.len()) {
+            for mem in state[ch].iter_mut().take(sections.len()) {
                 let mut m =
                     SectionState::from_memory(st[k].x1[l], st[k].x2[l], st[k].y1[l], st[k].y2[l]);
                 m.sanitize();
                 *mem = m;
                 k += 1;
             }
+        }
+    }
+    for eq in eqs.iter_mut() {
+        for b in eq.bands.iter_mut().filter(|b| b.enabled) {
             b.filter.advance_grid(n);
         }
     }
@@ -236,10 +308,11 @@ impl Equalizer {
             .sum()
     }
 
-    /// Whether [`process_lanes4`] can take it now: prepared for one channel, every enabled band
-    /// settled, at most 16 sections.
-    pub(crate) fn lane_ready(&self) -> bool {
-        self.spec.is_some_and(|s| s.channels == 1)
+    /// Whether [`process_lanes`] can take it now: prepared for `channels` channels (1 or 2),
+    /// every enabled band settled, at most 16 sections.
+    pub(crate) fn lane_ready(&self, channels: usize) -> bool {
+        self.spec
+            .is_some_and(|s| s.channels == channels && channels <= 2)
             && self.enabled_sections() <= GATHER
             && self
                 .bands

@@ -31,7 +31,7 @@ use alloc::vec::Vec;
 
 use super::automation::{AUTOMATION_GRID, Envelope};
 use super::compressor::{Compressor, process_lanes as process_comp_lanes};
-use super::eq::{Equalizer, process_lanes4 as process_eq_lanes};
+use super::eq::{Equalizer, process_lanes as process_eq_lanes};
 use super::gain::{MAX_GAIN_DB, MIN_GAIN_DB};
 use super::pan::{PanLaw, PanMode, Panner};
 use crate::db::db_to_gain;
@@ -365,8 +365,8 @@ pub struct Mixer {
     fader_gain: Vec<f32>,
     send_gain: Vec<f32>,
     scratch: Vec<f32>,
-    /// Groups of four mono tracks whose first inserts (an equalizer, then a compressor) run side
-    /// by side in vector lanes; `banked[t]` marks their members.
+    /// Groups of four tracks of one width (mono or stereo) whose first inserts (an equalizer,
+    /// then a compressor) run side by side in vector lanes; `banked[t]` marks their members.
     banks: Vec<[usize; 4]>,
     banked: Vec<bool>,
     lanes: bool,
@@ -415,23 +415,32 @@ fn four_mut<T>(v: &mut [T], ids: [usize; 4]) -> Option<[&mut T; 4]> {
     Some([&mut a[i0], &mut b[0], &mut c[0], &mut d[0]])
 }
 
-/// The inserts and the mono buffer of one bank member.
-type BankPart<'a> = (&'a mut [alloc::boxed::Box<dyn Processor>], &'a mut [f32]);
+/// The inserts and the buffers of one bank member (the second unused for mono).
+type BankPart<'a> = (
+    &'a mut [alloc::boxed::Box<dyn Processor>],
+    [&'a mut [f32]; 2],
+);
 
-/// Runs insert `stage` of the four bank members: side by side through `lanes` when every one is
-/// a `T` that `ready` accepts, otherwise one by one (the output is the same either way).
+/// Runs one insert of four bank members side by side: the processors, their buffers
+/// (`[member][channel]`) and the channel count.
+type LaneFn<T> = fn([&mut T; 4], [[&mut [f32]; 2]; 4], usize);
+
+/// Runs insert `stage` of the four bank members (each of `channels` channels): side by side
+/// through `lanes` when every one is a `T` that `ready` accepts, otherwise one by one (the
+/// output is the same either way).
 fn bank_stage<T: 'static>(
     parts: &mut [BankPart<'_>; 4],
     stage: usize,
-    ready: fn(&T) -> bool,
-    lanes: fn([&mut T; 4], [&mut [f32]; 4]),
+    channels: usize,
+    ready: fn(&T, usize) -> bool,
+    lanes: LaneFn<T>,
 ) {
     fn get<T: 'static>(p: &mut alloc::boxed::Box<dyn Processor>) -> Option<&mut T> {
         p.as_any_mut()?.downcast_mut::<T>()
     }
     let all = parts
         .iter_mut()
-        .all(|(st, _)| get::<T>(&mut st[stage]).is_some_and(|t| ready(t)));
+        .all(|(st, _)| get::<T>(&mut st[stage]).is_some_and(|t| ready(t, channels)));
     if all {
         let [p0, p1, p2, p3] = parts;
         if let (Some(a), Some(b), Some(c), Some(d)) = (
@@ -440,15 +449,15 @@ fn bank_stage<T: 'static>(
             get::<T>(&mut p2.0[stage]),
             get::<T>(&mut p3.0[stage]),
         ) {
-            lanes(
-                [a, b, c, d],
-                [&mut *p0.1, &mut *p1.1, &mut *p2.1, &mut *p3.1],
-            );
+            let bufs =
+                [&mut p0.1, &mut p1.1, &mut p2.1, &mut p3.1].map(|[x, y]| [&mut **x, &mut **y]);
+            lanes([a, b, c, d], bufs, channels);
             return;
         }
     }
-    for (st, buf) in parts.iter_mut() {
-        st[stage].process_block(&mut [&mut **buf]);
+    for (st, bufs) in parts.iter_mut() {
+        let [x, y] = bufs;
+        st[stage].process_block(&mut [&mut **x, &mut **y][..channels]);
     }
 }
 
@@ -783,29 +792,30 @@ impl Mixer {
         Ok(())
     }
 
-    /// Groups mono tracks whose inserts start with an equalizer and a compressor into banks of
-    /// four (the rest run alone).
+    /// Groups tracks of one width (mono or stereo) whose inserts start with an equalizer and a
+    /// compressor into banks of four (the rest run alone).
     fn find_banks(&mut self) {
         self.banks.clear();
         self.banked = vec![false; self.tracks.len()];
         if !self.lanes {
             return;
         }
-        let mut group = [0usize; 4];
-        let mut k = 0;
+        // Members gathered so far, per width.
+        let mut group = [[0usize; 4]; 2];
+        let mut k = [0usize; 2];
         for (t, track) in self.tracks.iter_mut().enumerate() {
+            let w = track.channels - 1;
             let stages = track.inserts.stages_mut();
-            let shape = track.channels == 1
-                && stages.len() >= 2
+            let shape = stages.len() >= 2
                 && stages[0].as_any_mut().is_some_and(|a| a.is::<Equalizer>())
                 && stages[1].as_any_mut().is_some_and(|a| a.is::<Compressor>());
             if shape {
-                group[k] = t;
-                k += 1;
-                if k == 4 {
-                    self.banks.push(group);
-                    group.iter().for_each(|&t| self.banked[t] = true);
-                    k = 0;
+                group[w][k[w]] = t;
+                k[w] += 1;
+                if k[w] == 4 {
+                    self.banks.push(group[w]);
+                    group[w].iter().for_each(|&t| self.banked[t] = true);
+                    k[w] = 0;
                 }
             }
         }
@@ -824,13 +834,27 @@ impl Mixer {
                 load_input(s, inputs[t], pos, n);
                 s.automate_inserts(frame);
             }
+            let channels = strips[0].channels;
             let [s0, s1, s2, s3] = &mut strips;
             let mut parts = [s0, s1, s2, s3].map(|s| {
                 let Strip { inserts, buf, .. } = &mut **s;
-                (inserts.stages_mut(), &mut buf[0][..n])
+                let [a, b] = buf;
+                (inserts.stages_mut(), [&mut a[..n], &mut b[..n]])
             });
-            bank_stage(&mut parts, 0, Equalizer::lane_ready, process_eq_lanes);
-            bank_stage(&mut parts, 1, Compressor::lane_ready, process_comp_lanes);
+            bank_stage(
+                &mut parts,
+                0,
+                channels,
+                Equalizer::lane_ready,
+                process_eq_lanes,
+            );
+            bank_stage(
+                &mut parts,
+                1,
+                channels,
+                Compressor::lane_ready,
+                process_comp_lanes,
+            );
         }
     }
 
