@@ -420,6 +420,11 @@ fn tracks_side_by_side_in_lanes_give_the_same_mix_bit_for_bit() {
                 c.set_release_ms(0.5 + 1.0).unwrap();
                 c.set_attack_ms(300.0).unwrap(); // attack slower than release: the "min" lanes
             }
+            if (8..=14).contains(&t) && t % 2 == 0 {
+                // A whole bank (the second mono one) with attack slower than release.
+                c.set_release_ms(2.0 + t as f64).unwrap();
+                c.set_attack_ms(200.0).unwrap();
+            }
             m.add_insert(Node::Track(id), Box::new(c)).unwrap();
             if t % 3 == 0 {
                 m.add_insert(Node::Track(id), Box::new(Gain::with_db(-2.0).unwrap()))

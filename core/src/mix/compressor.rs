@@ -578,16 +578,31 @@ fn smooth_lanes_generic<const L: usize, const FMA: bool>(
     let r1: [f32; L] = core::array::from_fn(|l| 1.0 - r[l]);
     {
         let levels: [&mut [f32]; L] = comps.each_mut().map(|c| &mut c.gain_scratch[..n]);
-        for i in 0..n {
-            for l in 0..L {
-                let v = levels[l][i];
-                let x = mul_add_f32::<FMA>(a[l], red[l], a1[l] * v);
-                let y = mul_add_f32::<FMA>(r[l], red[l], r1[l] * v);
+        // One loop per pick (largest, smallest, per lane), so the common cases carry no select
+        // on the recursion.
+        macro_rules! run {
+            (|$x:ident, $y:ident, $l:ident| $pick:expr) => {
+                for i in 0..n {
+                    for $l in 0..L {
+                        let v = levels[$l][i];
+                        let $x = mul_add_f32::<FMA>(a[$l], red[$l], a1[$l] * v);
+                        let $y = mul_add_f32::<FMA>(r[$l], red[$l], r1[$l] * v);
+                        red[$l] = $pick;
+                        levels[$l][i] = red[$l];
+                    }
+                }
+            };
+        }
+        if up.iter().all(|u| *u) {
+            run!(|x, y, l| if x > y { x } else { y });
+        } else if up.iter().all(|u| !*u) {
+            run!(|x, y, l| if x < y { x } else { y });
+        } else {
+            run!(|x, y, l| {
                 let hi = if x > y { x } else { y };
                 let lo = if x < y { x } else { y };
-                red[l] = if up[l] { hi } else { lo };
-                levels[l][i] = red[l];
-            }
+                if up[l] { hi } else { lo }
+            });
         }
     }
     let mut out = [0.0f32; L];
