@@ -153,15 +153,32 @@ fn lane_cascade<const N: usize, const L: usize, const FMA: bool>(
     n: usize,
 ) {
     let mut st = *s;
-    for i in 0..n {
-        let mut x: [f32; L] = core::array::from_fn(|l| bufs[l][i]);
-        for k in 0..N {
-            // Rounded to f32 between sections, as the single-track path does.
-            x = lane_step::<L, FMA>(&c[k], &mut st[k], x.map(f64::from)).map(|v| v as f32);
+    // Chunks of frames gathered into an interleaved scratch (one vector per frame), run, and
+    // scattered back.
+    const CHUNK: usize = 128;
+    let mut scratch = [[0.0f32; L]; CHUNK];
+    let mut pos = 0;
+    while pos < n {
+        let m = CHUNK.min(n - pos);
+        for (l, b) in bufs.iter().enumerate() {
+            for (row, v) in scratch[..m].iter_mut().zip(&b[pos..pos + m]) {
+                row[l] = *v;
+            }
         }
-        for (b, v) in bufs.iter_mut().zip(x) {
-            b[i] = v;
+        for row in scratch[..m].iter_mut() {
+            let mut x = *row;
+            for k in 0..N {
+                // Rounded to f32 between sections, as the single-track path does.
+                x = lane_step::<L, FMA>(&c[k], &mut st[k], x.map(f64::from)).map(|v| v as f32);
+            }
+            *row = x;
         }
+        for (l, b) in bufs.iter_mut().enumerate() {
+            for (row, v) in scratch[..m].iter().zip(&mut b[pos..pos + m]) {
+                *v = row[l];
+            }
+        }
+        pos += m;
     }
     *s = st;
 }
