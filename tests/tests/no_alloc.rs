@@ -162,22 +162,33 @@ fn mixer_allocates_nothing_with_sends_automation_and_latency() {
         thr,
     )
     .unwrap();
+    // Banks of four mono and four stereo tracks (equalizer and compressor first): the lanes.
+    for t in 0..8 {
+        let id = m.add_track(&format!("bank{t}"), 1 + t / 4).unwrap();
+        let eq = mixmaster::mix::Equalizer::from_designs(&[
+            mixmaster::mix::biquad::Design::new(mixmaster::mix::FilterKind::HighPass, 40.0),
+            mixmaster::mix::biquad::Design::new(mixmaster::mix::FilterKind::LowPass, 9000.0),
+        ])
+        .unwrap();
+        m.add_insert(Node::Track(id), Box::new(eq)).unwrap();
+        m.add_insert(Node::Track(id), Box::new(Compressor::new()))
+            .unwrap();
+        m.add_send(id, verb, -12.0, SendPoint::PostFader).unwrap();
+    }
     m.prepare(48_000.0, 256).unwrap();
     let x = programme(2, 4800, 48_000.0);
     let (mut l, mut r) = (vec![0.0f32; 4800], vec![0.0f32; 4800]);
+    let mono: &[&[f32]] = &[&x[0][..]];
+    let stereo: &[&[f32]] = &[&x[0][..], &x[1][..]];
+    let inputs: Vec<&[&[f32]]> = [mono, stereo]
+        .into_iter()
+        .chain((0..8).map(|t| if t < 4 { mono } else { stereo }))
+        .collect();
     let n = allocations_in(|| {
-        m.process(
-            &[&[&x[0][..]], &[&x[0][..], &x[1][..]]],
-            [&mut l[..], &mut r[..]],
-        )
-        .unwrap();
+        m.process(&inputs, [&mut l[..], &mut r[..]]).unwrap();
         m.set_solo(a, true).unwrap();
         m.set_fader_db(Node::Bus(group), -3.0).unwrap();
-        m.process(
-            &[&[&x[0][..]], &[&x[0][..], &x[1][..]]],
-            [&mut l[..], &mut r[..]],
-        )
-        .unwrap();
+        m.process(&inputs, [&mut l[..], &mut r[..]]).unwrap();
         m.reset();
     });
     assert_eq!(n, 0);
