@@ -7,6 +7,7 @@
 mod demo;
 mod plot;
 mod report;
+mod resample;
 mod session;
 mod wav;
 
@@ -210,6 +211,14 @@ fn run_render(
     quiet: bool,
 ) -> Result<()> {
     let mut s = session::load(path, pad)?;
+    if !quiet {
+        for (name, rate) in &s.resampled {
+            eprintln!(
+                "note: track `{name}` is at {rate} Hz; resampled to the session's {} Hz",
+                s.sample_rate
+            );
+        }
+    }
     let total = (s.frames + s.mixer.tail_frames()) as u64;
     let pb = progress(quiet, total, "mixing");
     let mix = session::render(&mut s, 10.0, &|done| pb.set_position(done))?;

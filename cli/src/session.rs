@@ -16,6 +16,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::resample::Source;
 use crate::wav::{Audio, Reader};
 
 #[derive(Debug, Deserialize)]
@@ -159,12 +160,14 @@ enum PointDef {
 pub struct Session {
     /// The mixer, prepared.
     pub mixer: Mixer,
-    /// Track files, open for reading block by block, in track order.
-    pub tracks: Vec<Reader>,
+    /// Track files, open for reading block by block at the session's rate, in track order.
+    pub tracks: Vec<Source>,
     /// Sample rate.
     pub sample_rate: u32,
     /// Frames of the longest track.
     pub frames: usize,
+    /// Tracks whose files are resampled: name and the file's rate.
+    pub resampled: Vec<(String, u32)>,
     /// The master's loudness target, if the session names one.
     pub normalize: Option<NormalizeDef>,
 }
@@ -218,35 +221,48 @@ fn build(def: SessionFile, tracks: Vec<Reader>, pad: bool) -> Result<Session> {
         bail!("the session has no [[track]]");
     }
     let sample_rate = def.sample_rate.unwrap_or(tracks[0].sample_rate);
-    for (t, a) in def.track.iter().zip(&tracks) {
-        if a.sample_rate != sample_rate {
-            bail!(
-                "track `{}`: {} is at {} Hz but the session runs at {} Hz; resample it (for example `sox in.wav -r {} out.wav`) or set sample_rate",
-                t.name,
-                t.file.display(),
-                a.sample_rate,
-                sample_rate,
-                sample_rate
-            );
-        }
-    }
-    let frames = tracks.iter().map(|t| t.frames).max().unwrap_or(0);
+    // Files at another rate are resampled (rubato's FFT resampler).
+    let tracks = def
+        .track
+        .iter()
+        .zip(tracks)
+        .map(|(t, a)| {
+            let rate = a.sample_rate;
+            Source::new(a, sample_rate).with_context(|| {
+                format!(
+                    "track `{}`: {} is at {rate} Hz, the session at {sample_rate} Hz",
+                    t.name,
+                    t.file.display()
+                )
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let frames = tracks.iter().map(|t| t.frames()).max().unwrap_or(0);
+    let resampled = def
+        .track
+        .iter()
+        .zip(&tracks)
+        .filter(|(_, a)| a.resampled())
+        .map(|(t, a)| (t.name.clone(), a.file_rate()))
+        .collect();
+    // A resampled track may come out one frame short of a track recorded at the session's
+    // rate (its length is rounded up from a fraction): that is not a different length.
     let short = def
         .track
         .iter()
         .zip(&tracks)
-        .find(|(_, a)| a.frames != frames);
+        .find(|(_, a)| a.frames() + usize::from(a.resampled()) < frames);
     if let (false, Some((t, a))) = (pad, short) {
         let longest = def
             .track
             .iter()
             .zip(&tracks)
-            .find(|(_, a)| a.frames == frames)
+            .find(|(_, a)| a.frames() == frames)
             .map_or("", |(t, _)| t.name.as_str());
         bail!(
             "track `{}` is {:.3} s long but `{longest}` is {:.3} s: tracks must be the same length (pass --pad to pad shorter tracks with silence)",
             t.name,
-            a.seconds(),
+            a.frames() as f64 / f64::from(sample_rate),
             frames as f64 / f64::from(sample_rate)
         );
     }
@@ -279,7 +295,7 @@ fn build(def: SessionFile, tracks: Vec<Reader>, pad: bool) -> Result<Session> {
     };
     for (i, t) in def.track.iter().enumerate() {
         let what = format!("track {i} `{}`", t.name);
-        let id = m.add_track(&t.name, tracks[i].channels)?;
+        let id = m.add_track(&t.name, tracks[i].channels())?;
         let node = Node::Track(id);
         strip(&mut m, node, &what, t.gain_db, t.pan, t.mute, &t.insert, fs)?;
         if let Some(law) = &t.pan_law {
@@ -337,6 +353,7 @@ fn build(def: SessionFile, tracks: Vec<Reader>, pad: bool) -> Result<Session> {
         tracks,
         sample_rate,
         frames,
+        resampled,
         normalize: def.master.normalize,
     })
 }
@@ -610,7 +627,7 @@ pub fn render(s: &mut Session, max_tail_s: f64, progress: &dyn Fn(u64)) -> Resul
     let mut scratch: Vec<Vec<Vec<f32>>> = s
         .tracks
         .iter()
-        .map(|a| vec![vec![0.0; BLOCK]; a.channels])
+        .map(|a| vec![vec![0.0; BLOCK]; a.channels()])
         .collect();
     let mut pos = 0;
     while pos < total {

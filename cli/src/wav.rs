@@ -168,11 +168,6 @@ impl Reader {
         })
     }
 
-    /// Length in seconds.
-    pub fn seconds(&self) -> f64 {
-        self.frames as f64 / f64::from(self.sample_rate)
-    }
-
     /// Decodes the next frames into `out` (one slice per channel, all of one length); frames
     /// past the end of the file are silence. Returns how many frames came from the file.
     pub fn read_into(&mut self, out: &mut [&mut [f32]]) -> Result<usize> {

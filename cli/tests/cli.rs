@@ -382,12 +382,34 @@ mix = 1.0
     fails_with(&render(&d, &[]), "no bus named `hall`");
 
     let two = format!("{ok}\n[[track]]\nname = \"b\"\nfile = \"b.wav\"\n");
+    // A track at another rate is resampled to the session's.
     let d = session_dir(
         "render-rate",
         &two,
         &[("a.wav", 1, 48_000, 2.0), ("b.wav", 2, 44_100, 2.0)],
     );
-    fails_with(&render(&d, &[]), "44100 Hz");
+    let o = render(&d, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(meter(&d.join("out.wav"))["sample_rate"], 48_000);
+    // Resampling keeps the loudness and the peak: one 44.1 kHz track alone at unity, rendered
+    // at 48 kHz, meters as the file itself (the meter's own reading is the reference).
+    let alone = "sample_rate = 48000\n[[track]]\nname = \"b\"\nfile = \"b.wav\"\n";
+    let d = session_dir("render-rate-alone", alone, &[("b.wav", 2, 44_100, 3.0)]);
+    let o = render(&d, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (src, out) = (meter(&d.join("b.wav")), meter(&d.join("out.wav")));
+    assert_eq!(out["sample_rate"], 48_000);
+    assert!(
+        (out["duration_s"].as_f64().unwrap() - 3.0).abs() < 1e-3,
+        "{out}"
+    );
+    for key in ["integrated_lufs", "true_peak_dbtp", "max_short_term_lufs"] {
+        let (a, b) = (src[key].as_f64().unwrap(), out[key].as_f64().unwrap());
+        assert!(
+            (a - b).abs() < 0.05,
+            "{key}: {a} in the file, {b} resampled"
+        );
+    }
     let d = session_dir(
         "render-len",
         &two,
