@@ -221,6 +221,8 @@ fn build(def: SessionFile, tracks: Vec<Reader>, pad: bool) -> Result<Session> {
         bail!("the session has no [[track]]");
     }
     let sample_rate = def.sample_rate.unwrap_or(tracks[0].sample_rate);
+    mixmaster::validate::sample_rate(f64::from(sample_rate))
+        .context("the session's sample_rate")?;
     // Files at another rate are resampled (rubato's FFT resampler).
     let tracks = def
         .track

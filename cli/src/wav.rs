@@ -111,6 +111,8 @@ impl Reader {
         if nch == 0 {
             bail!("{shown} has no channels");
         }
+        mixmaster::validate::sample_rate(f64::from(spec.sample_rate))
+            .with_context(|| format!("{shown}: its header gives a bad sample rate"))?;
         let samples = reader.len() as usize;
         // hound has parsed and checked the header and stops at the start of the data chunk,
         // whose size field is the 4 bytes just before it: that gives the container size of a

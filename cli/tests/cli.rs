@@ -410,6 +410,18 @@ mix = 1.0
             "{key}: {a} in the file, {b} resampled"
         );
     }
+    let zero = format!("sample_rate = 0\n{two}");
+    let d = session_dir(
+        "render-rate-zero",
+        &zero,
+        &[("a.wav", 1, 48_000, 2.0), ("b.wav", 2, 48_000, 2.0)],
+    );
+    fails_with(&render(&d, &[]), "sample_rate");
+    // A WAV whose header says 0 Hz (bytes 24..28 of the canonical header).
+    let mut bytes = std::fs::read(d.join("b.wav")).unwrap();
+    bytes[24..28].copy_from_slice(&0u32.to_le_bytes());
+    std::fs::write(d.join("b.wav"), &bytes).unwrap();
+    fails_with(&run(&["meter", d.join("b.wav").to_str().unwrap()]), "b.wav");
     let d = session_dir(
         "render-len",
         &two,
