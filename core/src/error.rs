@@ -177,10 +177,15 @@ impl fmt::Display for Error {
                 range,
                 note,
             } => {
-                write!(
-                    f,
-                    "parameter `{name}` = {value} is out of range: allowed {range}"
-                )?;
+                write!(f, "parameter `{name}` = ")?;
+                // Huge or tiny values in scientific notation, not hundreds of digits.
+                let a = value.abs();
+                if a != 0.0 && a.is_finite() && !(1e-6..1e12).contains(&a) {
+                    write!(f, "{value:e}")?;
+                } else {
+                    write!(f, "{value}")?;
+                }
+                write!(f, " is out of range: allowed {range}")?;
                 if !note.is_empty() {
                     write!(f, " ({note})")?;
                 }

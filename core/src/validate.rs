@@ -81,6 +81,16 @@ mod tests {
             msg.contains("frequency_hz") && msg.contains("30000") && msg.contains("24000"),
             "{msg}"
         );
+        let huge = alloc::format!(
+            "{}",
+            in_range("send_db", 1e300, Range::closed(-150.0, 24.0)).unwrap_err()
+        );
+        assert!(huge.contains("`send_db` = 1e300 is out of range"), "{huge}");
+        let tiny = alloc::format!(
+            "{}",
+            in_range("q", 1e-9, Range::closed(0.001, 100.0)).unwrap_err()
+        );
+        assert!(tiny.contains("`q` = 1e-9 is out of range"), "{tiny}");
         assert!(sample_rate(f64::NAN).is_err());
         assert!(sample_rate(0.0).is_err());
         assert!(unit("mix", 1.0).is_ok());
