@@ -4,7 +4,9 @@
 //! `meter FILE.wav`. Every failure prints one line, `mixmaster: error: ...`, and exits 1;
 //! usage mistakes exit 2 (from clap).
 
+mod decode;
 mod demo;
+mod input;
 mod plot;
 mod report;
 mod resample;
@@ -310,7 +312,7 @@ fn run_master(
     };
     let mut audios = Vec::with_capacity(inputs.len());
     for p in inputs {
-        let a = wav::read(p)?;
+        let a = input::read(p)?;
         layout(a.channels.len(), p)?;
         audios.push(a);
     }
@@ -404,7 +406,7 @@ fn run_master(
 
 fn run_meter(files: &[PathBuf], json: bool, plot: Option<&Path>, target_lufs: f64) -> Result<()> {
     for p in files {
-        let a = wav::read(p)?;
+        let a = input::read(p)?;
         let lay = layout(a.channels.len(), p)?;
         let refs: Vec<&[f32]> = a.channels.iter().map(|c| &c[..]).collect();
         let r = analyze(f64::from(a.sample_rate), lay, &refs, 0.1)

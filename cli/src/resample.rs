@@ -1,11 +1,11 @@
-//! Track sources at the session's sample rate: a WAV [`Reader`] as it is, or resampled with
+//! Track sources at the session's sample rate: an [`Input`] file as it is, or resampled with
 //! rubato's FFT resampler when the file runs at another rate. Either way the render asks for
 //! blocks of frames and gets them in the session's rate, silence past the end.
 
 use anyhow::{Context, Result, anyhow};
 use rubato::{FftFixedOut, Resampler};
 
-use crate::wav::Reader;
+use crate::input::Input;
 
 /// About how many output frames the resampler makes per call.
 const CHUNK_OUT: usize = 1024;
@@ -26,15 +26,15 @@ fn chunk_out(rin: usize, rout: usize) -> usize {
 /// A track file at the session's rate.
 pub enum Source {
     /// The file is at the session's rate.
-    Direct(Reader),
+    Direct(Input),
     /// The file is resampled.
     Resampled(Box<Resampled>),
 }
 
 impl Source {
     /// `reader` at `rate` Hz: direct when the rates match, otherwise resampled.
-    pub fn new(reader: Reader, rate: u32) -> Result<Source> {
-        if reader.sample_rate == rate {
+    pub fn new(reader: Input, rate: u32) -> Result<Source> {
+        if reader.sample_rate() == rate {
             Ok(Source::Direct(reader))
         } else {
             Ok(Source::Resampled(Box::new(Resampled::new(reader, rate)?)))
@@ -44,15 +44,15 @@ impl Source {
     /// Channels.
     pub fn channels(&self) -> usize {
         match self {
-            Source::Direct(r) => r.channels,
-            Source::Resampled(r) => r.reader.channels,
+            Source::Direct(r) => r.channels(),
+            Source::Resampled(r) => r.reader.channels(),
         }
     }
 
     /// Frames at the session's rate.
     pub fn frames(&self) -> usize {
         match self {
-            Source::Direct(r) => r.frames,
+            Source::Direct(r) => r.frames(),
             Source::Resampled(r) => r.frames,
         }
     }
@@ -60,8 +60,8 @@ impl Source {
     /// The file's own sample rate.
     pub fn file_rate(&self) -> u32 {
         match self {
-            Source::Direct(r) => r.sample_rate,
-            Source::Resampled(r) => r.reader.sample_rate,
+            Source::Direct(r) => r.sample_rate(),
+            Source::Resampled(r) => r.reader.sample_rate(),
         }
     }
 
@@ -83,7 +83,7 @@ impl Source {
 /// A reader behind an FFT resampler, its delay removed, its length
 /// `ceil(frames · rate_out / rate_in)`.
 pub struct Resampled {
-    reader: Reader,
+    reader: Input,
     resampler: FftFixedOut<f32>,
     input: Vec<Vec<f32>>,
     output: Vec<Vec<f32>>,
@@ -97,12 +97,12 @@ pub struct Resampled {
 }
 
 impl Resampled {
-    fn new(reader: Reader, rate: u32) -> Result<Resampled> {
-        let (rin, rout) = (reader.sample_rate as usize, rate as usize);
-        let channels = reader.channels;
+    fn new(reader: Input, rate: u32) -> Result<Resampled> {
+        let (rin, rout) = (reader.sample_rate() as usize, rate as usize);
+        let channels = reader.channels();
         let resampler = FftFixedOut::<f32>::new(rin, rout, chunk_out(rin, rout), 1, channels)
             .map_err(|e| anyhow!("cannot resample {rin} Hz to {rout} Hz: {e}"))?;
-        let frames = (reader.frames as u128 * rout as u128).div_ceil(rin as u128) as usize;
+        let frames = (reader.frames() as u128 * rout as u128).div_ceil(rin as u128) as usize;
         Ok(Resampled {
             input: vec![vec![0.0; resampler.input_frames_max()]; channels],
             output: vec![vec![0.0; resampler.output_frames_max()]; channels],
@@ -191,7 +191,7 @@ mod tests {
                 }
             }
             w.finalize().unwrap();
-            let mut s = Source::new(Reader::open(&path).unwrap(), rout).unwrap();
+            let mut s = Source::new(Input::open(&path).unwrap(), rout).unwrap();
             assert!(s.resampled() && s.file_rate() == rin && s.channels() == 2);
             let len = rout as usize;
             assert_eq!(s.frames(), len, "one second at {rout} Hz");

@@ -16,8 +16,9 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::input::Input;
 use crate::resample::Source;
-use crate::wav::{Audio, Reader};
+use crate::wav::Audio;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -201,13 +202,13 @@ pub fn load(path: &Path, pad: bool) -> Result<Session> {
     let mut tracks = Vec::with_capacity(def.track.len());
     for (i, t) in def.track.iter().enumerate() {
         let file = dir.join(&t.file);
-        let audio = Reader::open(&file).with_context(|| format!("track {i} `{}`", t.name))?;
-        if audio.channels > 2 {
+        let audio = Input::open(&file).with_context(|| format!("track {i} `{}`", t.name))?;
+        if audio.channels() > 2 {
             bail!(
                 "track {i} `{}`: {} has {} channels; tracks are mono or stereo",
                 t.name,
                 file.display(),
-                audio.channels
+                audio.channels()
             );
         }
         tracks.push(audio);
@@ -216,11 +217,11 @@ pub fn load(path: &Path, pad: bool) -> Result<Session> {
 }
 
 /// Builds a session from already-loaded track audio (the demo uses this too).
-fn build(def: SessionFile, tracks: Vec<Reader>, pad: bool) -> Result<Session> {
+fn build(def: SessionFile, tracks: Vec<Input>, pad: bool) -> Result<Session> {
     if def.track.is_empty() {
         bail!("the session has no [[track]]");
     }
-    let sample_rate = def.sample_rate.unwrap_or(tracks[0].sample_rate);
+    let sample_rate = def.sample_rate.unwrap_or(tracks[0].sample_rate());
     mixmaster::validate::sample_rate(f64::from(sample_rate))
         .context("the session's sample_rate")?;
     // Files at another rate are resampled (rubato's FFT resampler).
@@ -229,7 +230,7 @@ fn build(def: SessionFile, tracks: Vec<Reader>, pad: bool) -> Result<Session> {
         .iter()
         .zip(tracks)
         .map(|(t, a)| {
-            let rate = a.sample_rate;
+            let rate = a.sample_rate();
             Source::new(a, sample_rate).with_context(|| {
                 format!(
                     "track `{}`: {} is at {rate} Hz, the session at {sample_rate} Hz",

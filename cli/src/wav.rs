@@ -216,18 +216,6 @@ impl Reader {
     }
 }
 
-/// Reads a whole WAV file (8/16/24/32-bit integer or 32-bit float) as planar `f32`.
-pub fn read(path: &Path) -> Result<Audio> {
-    let mut r = Reader::open(path)?;
-    let mut channels = vec![vec![0.0f32; r.frames]; r.channels];
-    let mut refs: Vec<&mut [f32]> = channels.iter_mut().map(|c| &mut c[..]).collect();
-    r.read_into(&mut refs)?;
-    Ok(Audio {
-        sample_rate: r.sample_rate,
-        channels,
-    })
-}
-
 /// Interleaved samples of `W` bytes to the planar `out` through `decode`.
 fn split<const W: usize>(
     data: &[u8],
@@ -411,7 +399,7 @@ mod tests {
                         "{bits}-bit sample {k}: {v} vs {want}"
                     );
                 }
-                assert_eq!(read(&path).unwrap().frames(), frames);
+                assert_eq!(crate::input::read(&path).unwrap().frames(), frames);
             }
         }
     }
@@ -449,7 +437,7 @@ mod tests {
                 }
             }
             w.finalize().unwrap();
-            let ours = read(&path).unwrap();
+            let ours = crate::input::read(&path).unwrap();
             assert_eq!(
                 (ours.sample_rate, ours.channels.len(), ours.frames()),
                 (44_100, 3, FRAMES)

@@ -461,3 +461,69 @@ fn meter_plot_writes_a_png_per_file() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(d.join("loud-a.png").is_file() && d.join("loud-b.png").is_file());
 }
+
+#[test]
+fn flac_mp3_ogg_and_aiff_are_read_everywhere_a_wav_is() {
+    // The fixtures (tests/data/make-fixtures.sh): 1.5 s of a 1 kHz sine at −20 dBFS on both
+    // channels, so −20 LUFS (EBU Tech 3341 case 1 scaled); lossy files within 0.3 LU.
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let names = ["sine.flac", "sine.aiff", "sine.mp3", "sine.ogg"];
+    let paths: Vec<String> = names
+        .iter()
+        .map(|n| data.join(n).to_str().unwrap().to_string())
+        .collect();
+    let mut args = vec!["meter", "--json"];
+    args.extend(paths.iter().map(|p| p.as_str()));
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4);
+    for (v, name) in lines.iter().zip(names) {
+        let tol = if name.ends_with("flac") || name.ends_with("aiff") {
+            0.05
+        } else {
+            0.3
+        };
+        let i = v["integrated_lufs"].as_f64().unwrap();
+        assert!((i + 20.0).abs() < tol, "{name}: {i} LUFS");
+        assert_eq!(v["duration_s"].as_f64().unwrap(), 1.5, "{name}");
+    }
+
+    // Mastering an MP3 writes a WAV at the preset.
+    let d = tmp("formats");
+    let out = d.join("master.wav");
+    let o = run(&[
+        "master",
+        &paths[2],
+        "-o",
+        out.to_str().unwrap(),
+        "--preset",
+        "spotify",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let m = meter(&out);
+    assert!(
+        (m["integrated_lufs"].as_f64().unwrap() + 14.0).abs() < 0.2,
+        "{m}"
+    );
+
+    // A session mixing all four with a WAV of the same length: no --pad needed (the decoded
+    // lengths are exact), and the mix holds all five.
+    sine_wav(&d.join("w.wav"), 2, 48_000, 1.5, -20.0, 24);
+    let mut session = String::from("[[track]]\nname = \"w\"\nfile = \"w.wav\"\n");
+    for (n, p) in names.iter().zip(&paths) {
+        session += &format!("[[track]]\nname = \"{n}\"\nfile = \"{p}\"\ngain_db = -6.0\n");
+    }
+    std::fs::write(d.join("s.toml"), session).unwrap();
+    let o = render(&d, &["--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mix = meter(&d.join("out.wav"));
+    assert_eq!(mix["duration_s"].as_f64().unwrap(), 1.5);
+    // In-phase sines: the w track at 0 dB plus four at −6 dB, all the same 1 kHz tone (the
+    // right channels one radian ahead): amplitude 0.1 · (1 + 4 · 0.501) = 0.300 → −10.5 dBFS.
+    let peak = mix["sample_peak_dbfs"].as_f64().unwrap();
+    assert!((peak + 10.46).abs() < 0.3, "mix peak {peak} dBFS");
+}
