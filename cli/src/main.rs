@@ -65,7 +65,7 @@ enum Command {
     },
     /// Normalize loudness to a platform preset or target, limiting true peaks to the ceiling.
     Master {
-        /// Input WAV files.
+        /// Input files (WAV, FLAC, MP3, Ogg Vorbis or AIFF).
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
         /// Output WAV (one input) or folder (several inputs).
@@ -92,7 +92,7 @@ enum Command {
     },
     /// Measure loudness (BS.1770 / EBU R128), loudness range and peaks.
     Meter {
-        /// WAV files.
+        /// Audio files (WAV, FLAC, MP3, Ogg Vorbis or AIFF).
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Print one JSON object per file, one per line.
