@@ -74,6 +74,62 @@ impl Ring {
         // SAFETY: as in `at`.
         unsafe { *self.buf.get_unchecked_mut(i & m) = v }
     }
+
+    /// A fixed delay of `d` frames (`d <` the ring's size): writes `x` (non-finite samples as
+    /// silence) from ring position `start` on and reads each frame back `d` frames later into
+    /// `out`; the same as `set(p, x)` then `out = at(p − d)` frame by frame, in runs that
+    /// neither wrap around the ring's end nor overwrite what they still have to read.
+    fn delay(&mut self, start: usize, d: usize, x: &[f32], out: &mut [f32]) {
+        let size = self.mask + 1;
+        let len = x.len().min(out.len());
+        let mut n = 0;
+        while n < len {
+            let w = start.wrapping_add(n) & self.mask;
+            let r = start.wrapping_add(n).wrapping_sub(d) & self.mask;
+            let k = (len - n).min(size - d).min(size - w).min(size - r).max(1);
+            for (o, v) in self.buf[w..w + k].iter_mut().zip(&x[n..n + k]) {
+                *o = if v.is_finite() { *v } else { 0.0 };
+            }
+            out[n..n + k].copy_from_slice(&self.buf[r..r + k]);
+            n += k;
+        }
+    }
+
+    /// A Schroeder all-pass of delay `m` (`2m ≤` the ring's size for long runs; any `m` below
+    /// the size is correct) over `u`, in place, whose
+    /// first frame is written at ring position `start`: per frame `d = at(p − m)`,
+    /// `w = x + g·d`, `set(p, w)`, `y = d − g·w`. Done in runs of at most `m` frames, which
+    /// read only what earlier runs wrote, so each run is two disjoint slices of the ring and
+    /// vectorises.
+    fn allpass(&mut self, start: usize, m: usize, g: f32, u: &mut [f32]) {
+        let size = self.mask + 1;
+        let mut n = 0;
+        while n < u.len() {
+            let w = start.wrapping_add(n) & self.mask;
+            let r = start.wrapping_add(n).wrapping_sub(m) & self.mask;
+            // Up to the delay and to the ring's size less the delay (so what a run reads and
+            // what it writes cannot overlap), and neither range wrapping around the ring's end.
+            let k = (u.len() - n)
+                .min(m)
+                .min(size - m)
+                .min(size - w)
+                .min(size - r)
+                .max(1);
+            let (read, write) = if r < w {
+                let (lo, hi) = self.buf.split_at_mut(w);
+                (&lo[r..r + k], &mut hi[..k])
+            } else {
+                let (lo, hi) = self.buf.split_at_mut(r);
+                (&hi[..k], &mut lo[w..w + k])
+            };
+            for ((x, d), o) in u[n..n + k].iter_mut().zip(read).zip(write.iter_mut()) {
+                let wv = *x + g * *d;
+                *o = wv;
+                *x = *d - g * wv;
+            }
+            n += k;
+        }
+    }
 }
 
 /// Scale that makes [`hadamard8`] unitary; folded into the absorption gains.
@@ -281,7 +337,10 @@ impl Processor for Reverb {
         for (i, ms) in DIFFUSER_MS.iter().enumerate() {
             self.diff_len[i] = (math::round(ms * 0.001 * fs) as usize).max(1);
         }
-        self.diff = (0..6).map(|k| Ring::new(self.diff_len[k % 3])).collect();
+        // Twice the delay, so the all-passes run in blocks as long as their delay.
+        self.diff = (0..6)
+            .map(|k| Ring::new(2 * self.diff_len[k % 3]))
+            .collect();
         self.scratch_l = vec![0.0; spec.max_block_frames];
         self.scratch_r = vec![0.0; spec.max_block_frames];
         for s in self.len.iter_mut() {
@@ -313,30 +372,21 @@ impl Processor for Reverb {
             let src = &block[c.min(block.len() - 1)];
             let ring = &mut self.pre[c];
             let mut pf = self.pre_frames;
-            let fixed = pf.value() as usize;
-            for (n, (d, x)) in u.iter_mut().zip(src.iter()).enumerate() {
-                let p = pos0.wrapping_add(n + 1);
-                ring.set(p, if x.is_finite() { *x } else { 0.0 });
-                let delay = if pre_moving {
-                    pf.tick() as usize
-                } else {
-                    fixed
-                };
-                *d = ring.at(p.wrapping_sub(delay));
+            if pre_moving {
+                for (n, (d, x)) in u.iter_mut().zip(src.iter()).enumerate() {
+                    let p = pos0.wrapping_add(n + 1);
+                    ring.set(p, if x.is_finite() { *x } else { 0.0 });
+                    *d = ring.at(p.wrapping_sub(pf.tick() as usize));
+                }
+            } else {
+                ring.delay(pos0.wrapping_add(1), pf.value() as usize, src, u);
             }
             if c == 1 {
                 self.pre_frames = pf;
             }
             for k in 0..3 {
-                let ring = &mut self.diff[c * 3 + k];
                 let m = self.diff_len[k];
-                for (n, v) in u.iter_mut().enumerate() {
-                    let p = pos0.wrapping_add(n + 1);
-                    let delayed = ring.at(p.wrapping_sub(m));
-                    let w = *v + DIFFUSER_GAIN * delayed;
-                    ring.set(p, w);
-                    *v = delayed - DIFFUSER_GAIN * w;
-                }
+                self.diff[c * 3 + k].allpass(pos0.wrapping_add(1), m, DIFFUSER_GAIN, u);
             }
         }
 
@@ -391,32 +441,41 @@ impl Processor for Reverb {
         self.absorb = absorb;
         self.pos = pos0.wrapping_add(frames);
 
-        // Pass 3: width and wet/dry mix.
+        // Pass 3: width and wet/dry mix (a loop without the ramps when neither moves).
         let smoothing = self.width_s.is_smoothing() || self.mix_s.is_smoothing();
         let (mut ws, mut ms) = (self.width_s, self.mix_s);
         let (width0, mix0) = (ws.value() as f32, ms.value() as f32);
-        let mut mix_frame = |wl: f32, wr: f32| {
-            let (width, mix) = if smoothing {
-                (ws.tick() as f32, ms.tick() as f32)
-            } else {
-                (width0, mix0)
-            };
+        #[inline(always)]
+        fn mix_frame(width: f32, mix: f32, wl: f32, wr: f32) -> (f32, f32, f32) {
             let (mid, side) = (0.5 * (wl + wr), 0.5 * (wl - wr) * width);
             (mid, side, mix)
-        };
+        }
         match block {
             [l, r] => {
-                for (((l, r), wl), wr) in
-                    l.iter_mut().zip(r.iter_mut()).zip(ul.iter()).zip(ur.iter())
-                {
-                    let (mid, side, mix) = mix_frame(*wl, *wr);
-                    *l = *l * (1.0 - mix) + (mid + side) * mix;
-                    *r = *r * (1.0 - mix) + (mid - side) * mix;
+                let frames = l.iter_mut().zip(r.iter_mut()).zip(ul.iter()).zip(ur.iter());
+                if smoothing {
+                    for (((l, r), wl), wr) in frames {
+                        let (w, m) = (ws.tick() as f32, ms.tick() as f32);
+                        let (mid, side, mix) = mix_frame(w, m, *wl, *wr);
+                        *l = *l * (1.0 - mix) + (mid + side) * mix;
+                        *r = *r * (1.0 - mix) + (mid - side) * mix;
+                    }
+                } else {
+                    for (((l, r), wl), wr) in frames {
+                        let (mid, side, mix) = mix_frame(width0, mix0, *wl, *wr);
+                        *l = *l * (1.0 - mix) + (mid + side) * mix;
+                        *r = *r * (1.0 - mix) + (mid - side) * mix;
+                    }
                 }
             }
             [x, ..] => {
                 for ((x, wl), wr) in x.iter_mut().zip(ul.iter()).zip(ur.iter()) {
-                    let (mid, _, mix) = mix_frame(*wl, *wr);
+                    let (w, m) = if smoothing {
+                        (ws.tick() as f32, ms.tick() as f32)
+                    } else {
+                        (width0, mix0)
+                    };
+                    let (mid, _, mix) = mix_frame(w, m, *wl, *wr);
                     *x = *x * (1.0 - mix) + mid * mix;
                 }
             }
@@ -480,5 +539,64 @@ impl Processor for Reverb {
             5 => self.mix,
             _ => return None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signal(n: usize, seed: u32) -> Vec<f32> {
+        let mut s = seed;
+        (0..n)
+            .map(|_| {
+                s ^= s << 13;
+                s ^= s >> 17;
+                s ^= s << 5;
+                s as f32 / u32::MAX as f32 - 0.5
+            })
+            .collect()
+    }
+
+    /// The run-based all-pass and delay equal their frame-by-frame definitions, for delays from
+    /// 1 to the ring's size less one, from any start (wrapping), in uneven blocks.
+    #[test]
+    fn runs_equal_the_frame_by_frame_definitions() {
+        let x = signal(3000, 7);
+        for (ring_len, delays) in [(40usize, [1usize, 5, 20, 41]), (300, [1, 150, 299, 37])] {
+            for d in delays {
+                let mut fast = Ring::new(ring_len);
+                let mut slow = fast.clone();
+                if d > slow.mask {
+                    continue;
+                }
+                let (mut a, mut b) = (x.clone(), x.clone());
+                let mut delayed = vec![0.0f32; x.len()];
+                let mut pos = usize::MAX - 100; // wraps during the run
+                let mut fast_d = fast.clone();
+                let mut slow_d = fast.clone();
+                let mut start = 0;
+                let mut k = 0;
+                while start < x.len() {
+                    let n = [1, 64, 7, 333][k % 4].min(x.len() - start);
+                    fast.allpass(pos, d, 0.6, &mut a[start..start + n]);
+                    fast_d.delay(pos, d, &x[start..start + n], &mut delayed[start..start + n]);
+                    for i in 0..n {
+                        let p = pos.wrapping_add(i);
+                        let old = slow.at(p.wrapping_sub(d));
+                        let w = b[start + i] + 0.6 * old;
+                        slow.set(p, w);
+                        b[start + i] = old - 0.6 * w;
+                        slow_d.set(p, x[start + i]);
+                        let want = slow_d.at(p.wrapping_sub(d));
+                        assert_eq!(delayed[start + i], want, "delay {d}, frame {}", start + i);
+                    }
+                    pos = pos.wrapping_add(n);
+                    start += n;
+                    k += 1;
+                }
+                assert!(a == b, "all-pass of {d} frames in a ring of {ring_len}");
+            }
+        }
     }
 }
