@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 
 use crate::decode::Decoded;
-use crate::wav::{Audio, Reader};
+use crate::wav::{Audio, NotHandled, Reader};
 
 /// An open audio file.
 pub enum Input {
@@ -32,7 +32,15 @@ impl Input {
             bail!("{shown} is empty (0 bytes), not a WAV file");
         }
         if head.starts_with(b"RIFF") || got < 12 {
-            Ok(Input::Wav(Reader::open(path)?))
+            match Reader::open(path) {
+                Ok(r) => Ok(Input::Wav(r)),
+                // Encodings the WAV reader leaves alone (64-bit float, A-law, μ-law, ADPCM):
+                // the general decoder may read them; if not, the WAV reader's error stands.
+                Err(e) if e.downcast_ref::<NotHandled>().is_some() => Decoded::open(path)
+                    .map(|d| Input::Decoded(Box::new(d)))
+                    .map_err(|_| e),
+                Err(e) => Err(e),
+            }
         } else {
             Ok(Input::Decoded(Box::new(Decoded::open(path)?)))
         }
@@ -150,6 +158,60 @@ mod tests {
                 assert!(db < -30.0, "{name} channel {c}: error {db:.1} dB");
             }
         }
+    }
+
+    /// A WAV file of `format` (tag), one channel at 48 kHz, `bits` per sample, over `data`.
+    fn riff(format: u16, bits: u16, data: &[u8]) -> Vec<u8> {
+        let align = bits / 8;
+        let mut fmt = Vec::new();
+        for v in [format, 1] {
+            fmt.extend_from_slice(&v.to_le_bytes());
+        }
+        for v in [48_000u32, 48_000 * u32::from(align)] {
+            fmt.extend_from_slice(&v.to_le_bytes());
+        }
+        for v in [align, bits, 0] {
+            fmt.extend_from_slice(&v.to_le_bytes());
+        }
+        let mut body = b"WAVEfmt ".to_vec();
+        body.extend_from_slice(&(fmt.len() as u32).to_le_bytes());
+        body.extend_from_slice(&fmt);
+        body.extend_from_slice(b"data");
+        body.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        body.extend_from_slice(data);
+        let mut out = b"RIFF".to_vec();
+        out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        out.extend_from_slice(&body);
+        out
+    }
+
+    #[test]
+    fn wav_encodings_the_wav_reader_leaves_go_to_the_decoder() {
+        let dir = std::env::temp_dir().join(format!("mixmaster-enc-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // 64-bit float (IEEE float, tag 3): read, each sample rounded to f32.
+        let x: Vec<f64> = (0..4800).map(|n| sine(n, 0) * 3.0).collect();
+        let bytes: Vec<u8> = x.iter().flat_map(|v| v.to_le_bytes()).collect();
+        let path = dir.join("f64.wav");
+        std::fs::write(&path, riff(3, 64, &bytes)).unwrap();
+        let a = read(&path).unwrap();
+        assert_eq!(
+            (a.sample_rate, a.channels.len(), a.frames()),
+            (48_000, 1, 4800)
+        );
+        assert!(a.channels[0].iter().zip(&x).all(|(g, w)| *g == *w as f32));
+        // An encoding nobody reads: the WAV reader's own message.
+        let path = dir.join("odd.wav");
+        std::fs::write(&path, riff(0x1234, 16, &[0; 96])).unwrap();
+        let e = read(&path)
+            .err()
+            .map(|e| format!("{e:#}"))
+            .unwrap_or_default();
+        assert!(
+            e.contains("odd.wav") && e.contains("unsupported WAV encoding"),
+            "{e}"
+        );
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]

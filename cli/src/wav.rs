@@ -27,6 +27,19 @@ impl Audio {
     }
 }
 
+/// A RIFF file whose header or encoding this reader does not handle (64-bit float, A-law,
+/// μ-law, ADPCM, ...): [`crate::input`] then tries the general decoder before giving this error.
+#[derive(Debug)]
+pub struct NotHandled(pub String);
+
+impl std::fmt::Display for NotHandled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for NotHandled {}
+
 /// Output word length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -99,10 +112,12 @@ impl Reader {
                 hound::Error::IoError(_) => {
                     anyhow!("{shown} is not a WAV file (it ends before a complete header)")
                 }
-                hound::Error::FormatError(m) => anyhow!("{shown} is not a WAV file ({m})"),
-                hound::Error::Unsupported => {
-                    anyhow!("{shown}: unsupported WAV encoding (use PCM integer or 32-bit float)")
+                hound::Error::FormatError(m) => {
+                    anyhow::Error::new(NotHandled(format!("{shown} is not a WAV file ({m})")))
                 }
+                hound::Error::Unsupported => anyhow::Error::new(NotHandled(format!(
+                    "{shown}: unsupported WAV encoding (use PCM integer or 32-bit float)"
+                ))),
                 e => anyhow!("{shown}: {e}"),
             },
         )?;
@@ -137,14 +152,16 @@ impl Reader {
             (SampleFormat::Int, 4, 32) => Encoding::I32,
             // No samples at all: nothing will be decoded, any encoding does.
             (_, 0, _) => Encoding::I16,
-            (format, width, bits) => bail!(
-                "{shown}: unsupported WAV encoding ({bits}-bit {} in {width}-byte samples; use 8/16/24/32-bit integer or 32-bit float)",
-                if format == SampleFormat::Float {
-                    "float"
-                } else {
-                    "integer"
-                }
-            ),
+            (format, width, bits) => {
+                return Err(anyhow::Error::new(NotHandled(format!(
+                    "{shown}: unsupported WAV encoding ({bits}-bit {} in {width}-byte samples; use 8/16/24/32-bit integer or 32-bit float)",
+                    if format == SampleFormat::Float {
+                        "float"
+                    } else {
+                        "integer"
+                    }
+                ))));
+            }
         };
         // From here on the file is read in large runs straight into `bytes` (one copy).
         let mut data = data.into_inner();
