@@ -36,10 +36,28 @@ pub struct Decoded {
     samples: Option<SampleBuffer<f32>>,
 }
 
+/// Runs `f`, turning a panic inside the decoder (a malformed file can trip one of symphonia's
+/// assertions, e.g. a sample rate of 0) into an error naming the file, without a panic message.
+fn guarded<T>(shown: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    std::panic::set_hook(hook);
+    r.unwrap_or_else(|_| {
+        Err(anyhow!(
+            "{shown} cannot be read: the decoder failed on it (damaged, or not what its header says)"
+        ))
+    })
+}
+
 impl Decoded {
-    /// Opens `path` (not a WAV file: the caller has checked): a clear error for anything that
-    /// is not audio in one of [`FORMATS`].
+    /// Opens `path` (not a WAV file the WAV reader takes: the caller has checked): a clear error
+    /// for anything that is not audio in one of [`FORMATS`].
     pub fn open(path: &Path) -> Result<Decoded> {
+        guarded(&path.display().to_string(), || Self::open_unguarded(path))
+    }
+
+    fn open_unguarded(path: &Path) -> Result<Decoded> {
         let mut d = Self::start(path)?;
         // symphonia 0.5 takes an AIFF's length from its sound chunk's size, which counts the
         // chunk's 8-byte header too (two frames too many for 16-bit stereo): count those.
@@ -129,6 +147,11 @@ impl Decoded {
 
     /// Decodes the next packet of the track onto `pending`; `false` at the end of the stream.
     fn decode_packet(&mut self) -> Result<bool> {
+        let shown = self.shown.clone();
+        guarded(&shown, || self.decode_packet_unguarded())
+    }
+
+    fn decode_packet_unguarded(&mut self) -> Result<bool> {
         loop {
             let packet = match self.format.next_packet() {
                 Ok(p) => p,

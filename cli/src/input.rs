@@ -240,6 +240,18 @@ mod tests {
             .map(|e| format!("{e:#}"))
             .unwrap_or_default();
         assert!(e.contains("junk.flac"), "{e}");
+        // An AIFF claiming 0 Hz trips an assertion inside the decoder: still an error, no panic.
+        let zero = dir.join("zero.aiff");
+        let mut aiff = b"FORM\0\0\0\x2eAIFFCOMM\0\0\0\x12\0\x01\0\0\0\x10\0\x10".to_vec();
+        aiff.extend_from_slice(&[0; 10]);
+        aiff.extend_from_slice(b"SSND\0\0\0\x08");
+        aiff.extend_from_slice(&[0; 8]);
+        std::fs::write(&zero, &aiff).unwrap();
+        let e = read(&zero)
+            .err()
+            .map(|e| format!("{e:#}"))
+            .unwrap_or_default();
+        assert!(e.contains("zero.aiff"), "{e}");
         let text = dir.join("notes.mp3");
         std::fs::write(&text, b"these are my mixing notes, not audio").unwrap();
         let e = read(&text)
