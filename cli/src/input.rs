@@ -102,6 +102,14 @@ mod tests {
             .join(name)
     }
 
+    /// The whole error chain reading `path` gives (empty if it reads).
+    fn error_of(path: &Path) -> String {
+        read(path)
+            .err()
+            .map(|e| format!("{e:#}"))
+            .unwrap_or_default()
+    }
+
     /// The fixtures' signal (`tests/data/make-fixtures.sh`): 1 kHz at −20 dBFS, the right
     /// channel one radian ahead.
     fn sine(n: usize, c: usize) -> f64 {
@@ -203,10 +211,7 @@ mod tests {
         // An encoding nobody reads: the WAV reader's own message.
         let path = dir.join("odd.wav");
         std::fs::write(&path, riff(0x1234, 16, &[0; 96])).unwrap();
-        let e = read(&path)
-            .err()
-            .map(|e| format!("{e:#}"))
-            .unwrap_or_default();
+        let e = error_of(&path);
         assert!(
             e.contains("odd.wav") && e.contains("unsupported WAV encoding"),
             "{e}"
@@ -223,10 +228,7 @@ mod tests {
             let bytes = std::fs::read(fixture(&format!("sine.{ext}"))).unwrap();
             let cut = dir.join(format!("cut.{ext}"));
             std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
-            let e = read(&cut)
-                .err()
-                .map(|e| format!("{e:#}"))
-                .unwrap_or_default();
+            let e = error_of(&cut);
             let named = e.contains(&format!("cut.{ext}"));
             assert!(
                 named && (e.contains("truncated") || e.contains("damaged")),
@@ -235,10 +237,7 @@ mod tests {
         }
         let junk = dir.join("junk.flac");
         std::fs::write(&junk, b"fLaC but then not really a stream at all").unwrap();
-        let e = read(&junk)
-            .err()
-            .map(|e| format!("{e:#}"))
-            .unwrap_or_default();
+        let e = error_of(&junk);
         assert!(e.contains("junk.flac"), "{e}");
         // An AIFF claiming 0 Hz trips an assertion inside the decoder: still an error, no panic.
         let zero = dir.join("zero.aiff");
@@ -247,17 +246,11 @@ mod tests {
         aiff.extend_from_slice(b"SSND\0\0\0\x08");
         aiff.extend_from_slice(&[0; 8]);
         std::fs::write(&zero, &aiff).unwrap();
-        let e = read(&zero)
-            .err()
-            .map(|e| format!("{e:#}"))
-            .unwrap_or_default();
+        let e = error_of(&zero);
         assert!(e.contains("zero.aiff"), "{e}");
         let text = dir.join("notes.mp3");
         std::fs::write(&text, b"these are my mixing notes, not audio").unwrap();
-        let e = read(&text)
-            .err()
-            .map(|e| format!("{e:#}"))
-            .unwrap_or_default();
+        let e = error_of(&text);
         assert!(
             e.contains("notes.mp3") && e.contains("not a WAV file"),
             "{e}"
