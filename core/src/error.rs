@@ -1,5 +1,7 @@
 //! The crate's error type: every failure names what was wrong.
 
+use alloc::boxed::Box;
+use alloc::string::String;
 use core::fmt;
 
 /// A result with the crate's [`Error`].
@@ -166,6 +168,49 @@ pub enum Error {
         /// What is wrong with it.
         note: &'static str,
     },
+    /// A processor kind that the registry does not know.
+    UnknownKind {
+        /// The name given.
+        name: String,
+        /// The valid kinds, comma-separated.
+        valid: String,
+    },
+    /// A setting name that a processor kind (or a table, such as a band) does not have.
+    UnknownSetting {
+        /// The processor kind (or "the table").
+        processor: &'static str,
+        /// The name given.
+        name: String,
+        /// Its valid settings, comma-separated.
+        valid: String,
+    },
+    /// A setting given a value of the wrong type (a string where a number belongs).
+    SettingType {
+        /// The setting.
+        name: String,
+        /// What it takes ("a number").
+        expected: &'static str,
+        /// What it was given ("a string").
+        got: &'static str,
+    },
+    /// A choice setting given a name that is not one of its choices.
+    Choice {
+        /// The setting.
+        name: &'static str,
+        /// The name given.
+        value: String,
+        /// The valid names.
+        choices: &'static [&'static str],
+    },
+    /// An error in one item of a list setting (band 2 of an equalizer).
+    InItem {
+        /// The list setting ("bands").
+        what: &'static str,
+        /// The item's index.
+        index: usize,
+        /// What is wrong with it.
+        error: Box<Error>,
+    },
 }
 
 impl fmt::Display for Error {
@@ -236,6 +281,34 @@ impl fmt::Display for Error {
             Error::Envelope { point, note } => {
                 write!(f, "automation breakpoint {point}: {note}")
             }
+            Error::UnknownKind { name, valid } => {
+                write!(f, "unknown processor `{name}` (known: {valid})")
+            }
+            Error::UnknownSetting {
+                processor,
+                name,
+                valid,
+            } => write!(f, "{processor} has no parameter `{name}` (it has: {valid})"),
+            Error::SettingType {
+                name,
+                expected,
+                got,
+            } => write!(f, "`{name}` must be {expected}, not {got}"),
+            Error::Choice {
+                name,
+                value,
+                choices,
+            } => {
+                write!(f, "unknown {name} `{value}` (")?;
+                for (i, c) in choices.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{c}")?;
+                }
+                write!(f, ")")
+            }
+            Error::InItem { what, index, error } => write!(f, "{what}[{index}]: {error}"),
         }
     }
 }

@@ -44,9 +44,12 @@ pub mod mix;
 pub mod oversample;
 pub mod param;
 pub mod processor;
+pub mod registry;
+pub mod settings;
 pub mod smooth;
 pub mod validate;
 
 pub use error::{Error, Result};
 pub use param::ParamInfo;
 pub use processor::{Chain, ProcessSpec, Processor};
+pub use settings::{Settings, Value};

@@ -14,6 +14,7 @@ use alloc::vec::Vec;
 
 use crate::error::{Error, Result};
 use crate::param::{self, ParamInfo};
+use crate::settings::{Description, Settings};
 
 /// The most channels one processor handles.
 pub const MAX_CHANNELS: usize = 32;
@@ -114,6 +115,17 @@ pub trait Processor: Send {
     fn param(&self, index: usize) -> Option<f64> {
         let _ = index;
         None
+    }
+
+    /// The processor's registry declaration (kind, parameters, options), if it has one.
+    fn description(&self) -> Option<&'static Description> {
+        None
+    }
+
+    /// The current values of its options, the settings that are not parameters (choices,
+    /// switches, sizes, bands); see [`crate::registry::settings_of`] for all of them.
+    fn options(&self) -> Settings {
+        Settings::new()
     }
 
     /// The processor as `Any`, for hosts that handle some concrete types specially (the mixer

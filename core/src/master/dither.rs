@@ -9,7 +9,11 @@
 //! towards high frequencies. The generator is a seeded xorshift: the same input and seed give
 //! the same output everywhere.
 
+use alloc::vec::Vec;
+
 use crate::error::{Error, Range, Result};
+use crate::processor::{ProcessSpec, Processor};
+use crate::settings::{Describe, Description, OptionInfo, Options, Settings};
 
 /// Noise-shaping order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -177,6 +181,125 @@ impl Dither {
     pub fn quantize_i16(&mut self, x: &[f32], out: &mut [i16]) {
         for (o, v) in out.iter_mut().zip(x) {
             *o = self.quantize(*v) as i16;
+        }
+    }
+}
+
+/// Word-length reduction as a processor: each channel is dithered and quantized to `bits` and
+/// comes out as the float value of its code (`code / 2^(bits−1)`), so a chain can end with it
+/// and the result is what an integer file of that word length would hold.
+#[derive(Debug, Clone)]
+pub struct DitherProcessor {
+    bits: u32,
+    shaping: NoiseShaping,
+    seed: u64,
+    channels: Vec<Dither>,
+    spec: Option<ProcessSpec>,
+}
+
+impl DitherProcessor {
+    /// A dither to `bits` (8 to 24) with `shaping`; channel `c` uses seed `seed + c`.
+    pub fn new(bits: u32, shaping: NoiseShaping, seed: u64) -> Result<Self> {
+        Dither::new(bits, shaping, seed)?;
+        Ok(DitherProcessor {
+            bits,
+            shaping,
+            seed,
+            channels: Vec::new(),
+            spec: None,
+        })
+    }
+
+    fn fresh(&self, channel: usize) -> Dither {
+        Dither {
+            bits: self.bits,
+            shaping: self.shaping,
+            state: self.seed.wrapping_add(channel as u64).max(1),
+            err: [0.0; 2],
+        }
+    }
+}
+
+crate::params! { DitherProcessor {} }
+
+const SHAPING_NAMES: &[&str] = &["none", "first_order", "second_order"];
+
+impl Describe for DitherProcessor {
+    const DESCRIPTION: &'static Description = &Description {
+        kind: "dither",
+        aliases: &[],
+        class_name: "Dither",
+        summary: "TPDF dither and quantization to a word length (optionally noise-shaped); outputs the codes as floats.",
+        channels: "any",
+        params: DitherProcessor::PARAMS,
+        options: &[
+            OptionInfo::integer("bits", 8.0, 24.0, 16.0, "Target word length in bits."),
+            OptionInfo::choice(
+                "shaping",
+                SHAPING_NAMES,
+                "none",
+                "Noise shaping: none (flat TPDF), first_order or second_order error feedback.",
+            ),
+            OptionInfo::integer(
+                "seed",
+                1.0,
+                9_007_199_254_740_992.0,
+                1.0,
+                "Seed of the noise generator (channel c uses seed + c): same seed, same output.",
+            ),
+        ],
+        variants: &[],
+    };
+
+    fn from_options(o: &mut Options<'_>) -> Result<Self> {
+        let bits = o.number("bits")? as u32;
+        let shaping = match o.choice("shaping")? {
+            "first_order" => NoiseShaping::FirstOrder,
+            "second_order" => NoiseShaping::SecondOrder,
+            _ => NoiseShaping::None,
+        };
+        DitherProcessor::new(bits, shaping, o.number("seed")? as u64)
+    }
+
+    fn options(&self) -> Settings {
+        let shaping = match self.shaping {
+            NoiseShaping::None => "none",
+            NoiseShaping::FirstOrder => "first_order",
+            NoiseShaping::SecondOrder => "second_order",
+        };
+        Settings::new()
+            .with("bits", self.bits)
+            .with("shaping", shaping)
+            .with("seed", self.seed as f64)
+    }
+}
+
+impl Processor for DitherProcessor {
+    crate::described!();
+
+    fn prepare(&mut self, spec: ProcessSpec) -> Result<()> {
+        spec.validate()?;
+        self.channels = (0..spec.channels).map(|c| self.fresh(c)).collect();
+        self.spec = Some(spec);
+        Ok(())
+    }
+
+    fn spec(&self) -> Option<ProcessSpec> {
+        self.spec
+    }
+
+    fn process_block(&mut self, block: &mut [&mut [f32]]) {
+        let inv = 1.0 / (1u64 << (self.bits - 1)) as f64;
+        for (d, ch) in self.channels.iter_mut().zip(block.iter_mut()) {
+            for x in ch.iter_mut() {
+                *x = (f64::from(d.quantize(*x)) * inv) as f32;
+            }
+        }
+    }
+
+    fn reset(&mut self) {
+        for c in 0..self.channels.len() {
+            self.channels[c] = self.fresh(c);
         }
     }
 }

@@ -23,18 +23,23 @@ use crate::db;
 use crate::denormal::FlushGuard;
 use crate::error::{Error, Range, Result};
 use crate::math;
-use crate::param::ParamInfo;
+use crate::param;
 use crate::processor::{ProcessSpec, Processor};
+use crate::settings::{Describe, Description, OptionInfo, Options, Settings};
 use crate::validate;
 
 /// Safety margin below the set ceiling, in dB.
 pub const MARGIN_DB: f64 = 0.1;
 
-const PARAMS: &[ParamInfo] = &[
-    ParamInfo::new("ceiling_dbtp", -30.0, 0.0, -1.0, "dBTP"),
-    ParamInfo::new("release_ms", 1.0, 2000.0, 100.0, "ms"),
-    ParamInfo::new("auto_release", 0.0, 1.0, 0.0, ""),
-];
+crate::params! { Limiter {
+    ceiling_dbtp: [-30.0, 0.0] = -1.0, "dBTP", "True-peak ceiling the output stays under.",
+        set = Limiter::set_ceiling_dbtp, get = |l| l.ceiling_dbtp;
+    release_ms: [1.0, 2000.0] = 100.0, "ms", "Time constant of the gain recovering after a peak.",
+        set = Limiter::set_release_ms, get = |l| l.release_ms;
+    auto_release(toggle): [0.0, 1.0] = 0.0, "", "Programme-dependent release: slower after long, deep limiting (up to 4x).",
+        set = |l, v| { l.set_auto_release(param::toggle("auto_release", v)?); Ok(()) },
+        get = |l| f64::from(u8::from(l.auto_release));
+} }
 
 /// A fixed-capacity monotonic deque giving the minimum of the last `len` values.
 #[derive(Debug, Clone, Default)]
@@ -311,9 +316,7 @@ impl Limiter {
 }
 
 impl Processor for Limiter {
-    fn name(&self) -> &'static str {
-        "limiter"
-    }
+    crate::described!();
 
     fn prepare(&mut self, spec: ProcessSpec) -> Result<()> {
         spec.validate()?;
@@ -384,32 +387,32 @@ impl Processor for Limiter {
     fn tail_frames(&self) -> usize {
         self.latency_frames()
     }
+}
 
-    fn params(&self) -> &'static [ParamInfo] {
-        PARAMS
+impl Describe for Limiter {
+    const DESCRIPTION: &'static Description = &Description {
+        kind: "limiter",
+        aliases: &[],
+        class_name: "Limiter",
+        summary: "True-peak lookahead limiter: 4x oversampled peak detection, smooth gain, latency = lookahead.",
+        channels: "any",
+        params: Limiter::PARAMS,
+        options: &[OptionInfo::number(
+            "lookahead_ms",
+            0.5,
+            20.0,
+            5.0,
+            "ms",
+            "How far ahead peaks are seen (the latency); longer is smoother.",
+        )],
+        variants: &[],
+    };
+
+    fn from_options(o: &mut Options<'_>) -> Result<Self> {
+        Limiter::new(-1.0, o.number("lookahead_ms")?)
     }
 
-    fn set_param(&mut self, index: usize, value: f64) -> Result<()> {
-        match index {
-            0 => self.set_ceiling_dbtp(value),
-            1 => self.set_release_ms(value),
-            2 => {
-                validate::unit("auto_release", value)?;
-                self.set_auto_release(value >= 0.5);
-                Ok(())
-            }
-            _ => Err(Error::UnknownParameter {
-                processor: self.name(),
-            }),
-        }
-    }
-
-    fn param(&self, index: usize) -> Option<f64> {
-        Some(match index {
-            0 => self.ceiling_dbtp,
-            1 => self.release_ms,
-            2 => self.auto_release as u8 as f64,
-            _ => return None,
-        })
+    fn options(&self) -> Settings {
+        Settings::new().with("lookahead_ms", self.lookahead_ms)
     }
 }

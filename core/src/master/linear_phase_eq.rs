@@ -26,7 +26,9 @@ use rustfft::{Fft, FftPlanner};
 use crate::error::{Error, Range, Result};
 use crate::math;
 use crate::mix::biquad::{Coeffs, Design, MAX_SECTIONS};
+use crate::mix::filter::{BAND_FIELDS, design_from_options, design_settings};
 use crate::processor::{ProcessSpec, Processor};
+use crate::settings::{Describe, Description, OptionInfo, Options, Settings};
 use crate::validate;
 
 /// Default FIR length at 48 kHz.
@@ -107,6 +109,60 @@ impl core::fmt::Debug for LinearPhaseEq {
             .field("taps", &self.taps)
             .field("partition", &self.partition)
             .finish()
+    }
+}
+
+crate::params! { LinearPhaseEq {} }
+
+impl Describe for LinearPhaseEq {
+    const DESCRIPTION: &'static Description = &Description {
+        kind: "linear_phase_eq",
+        aliases: &[],
+        class_name: "LinearPhaseEQ",
+        summary: "The biquad EQ's magnitude as a linear-phase FIR (partitioned FFT convolution); latency (taps-1)/2 + partition.",
+        channels: "any",
+        params: LinearPhaseEq::PARAMS,
+        options: &[
+            OptionInfo::list(
+                "bands",
+                BAND_FIELDS,
+                "The bands whose combined magnitude it takes: tables of kind, order, frequency_hz, q, gain_db.",
+            ),
+            OptionInfo::integer(
+                "taps",
+                0.0,
+                65_535.0,
+                0.0,
+                "FIR length, odd, 63 to 65535; 0 scales it with the sample rate (4095 at 48 kHz).",
+            ),
+            OptionInfo::integer(
+                "partition",
+                64.0,
+                8192.0,
+                DEFAULT_PARTITION as f64,
+                "FFT partition in frames, a power of two (latency and cost).",
+            ),
+        ],
+        variants: &[],
+    };
+
+    fn from_options(o: &mut Options<'_>) -> Result<Self> {
+        let bands = o.list("bands", design_from_options)?;
+        let mut eq = LinearPhaseEq::new(&bands)?;
+        let taps = o.number("taps")? as usize;
+        if taps != 0 {
+            eq.set_taps(taps)?;
+        }
+        eq.set_partition(o.number("partition")? as usize)?;
+        Ok(eq)
+    }
+
+    fn options(&self) -> Settings {
+        let bands = self.bands.iter().map(design_settings).collect::<Vec<_>>();
+        Settings::new()
+            .with("bands", bands)
+            .with("taps", self.taps_override.unwrap_or(0) as f64)
+            .with("partition", self.partition as f64)
     }
 }
 
@@ -408,9 +464,7 @@ fn cmac(are: &mut [f32], aim: &mut [f32], xr: &[f32], xi: &[f32], hr: &[f32], hi
 }
 
 impl Processor for LinearPhaseEq {
-    fn name(&self) -> &'static str {
-        "linear-phase eq"
-    }
+    crate::described!();
 
     fn prepare(&mut self, spec: ProcessSpec) -> Result<()> {
         spec.validate()?;

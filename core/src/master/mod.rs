@@ -21,7 +21,7 @@ pub mod saturation;
 pub mod true_peak;
 pub mod width;
 
-pub use dither::{Dither, NoiseShaping};
+pub use dither::{Dither, DitherProcessor, NoiseShaping};
 pub use limiter::Limiter;
 #[cfg(feature = "std")]
 pub use linear_phase_eq::LinearPhaseEq;

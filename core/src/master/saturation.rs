@@ -15,8 +15,8 @@ use crate::math;
 use crate::mix::biquad::{Coeffs, FilterKind, cookbook};
 use crate::mix::filter::SectionState;
 use crate::oversample::Oversampler;
-use crate::param::ParamInfo;
 use crate::processor::{ProcessSpec, Processor};
+use crate::settings::{Describe, Description, OptionInfo, Options, Settings};
 use crate::smooth::{DEFAULT_GAIN_RAMP_S, Smoothed};
 use crate::validate;
 
@@ -33,11 +33,14 @@ pub enum Curve {
     Asymmetric,
 }
 
-const PARAMS: &[ParamInfo] = &[
-    ParamInfo::new("drive_db", 0.0, 36.0, 6.0, "dB"),
-    ParamInfo::new("output_db", -36.0, 12.0, 0.0, "dB"),
-    ParamInfo::new("mix", 0.0, 1.0, 1.0, ""),
-];
+crate::params! { Saturation {
+    drive_db: [0.0, 36.0] = 6.0, "dB", "Gain into the curve: more drive, more harmonics.",
+        set = Saturation::set_drive_db, get = |s| s.drive_db;
+    output_db: [-36.0, 12.0] = 0.0, "dB", "Gain after the curve.",
+        set = Saturation::set_output_db, get = |s| s.output_db;
+    mix: [0.0, 1.0] = 1.0, "", "Wet/dry mix.",
+        set = Saturation::set_mix, get = |s| s.mix;
+} }
 
 /// Oversampled soft clipper for any number of channels.
 #[derive(Debug, Clone)]
@@ -130,9 +133,7 @@ impl Saturation {
 }
 
 impl Processor for Saturation {
-    fn name(&self) -> &'static str {
-        "saturation"
-    }
+    crate::described!();
 
     fn prepare(&mut self, spec: ProcessSpec) -> Result<()> {
         spec.validate()?;
@@ -221,28 +222,58 @@ impl Processor for Saturation {
     fn latency_frames(&self) -> usize {
         self.os.first().map_or(0, |o| o.latency())
     }
+}
 
-    fn params(&self) -> &'static [ParamInfo] {
-        PARAMS
-    }
+impl Describe for Saturation {
+    const DESCRIPTION: &'static Description = &Description {
+        kind: "saturation",
+        aliases: &[],
+        class_name: "Saturation",
+        summary: "Oversampled tanh soft clipper, symmetric (odd harmonics) or asymmetric (even too), DC-blocked.",
+        channels: "any",
+        params: Saturation::PARAMS,
+        options: &[
+            OptionInfo::choice(
+                "curve",
+                &["symmetric", "asymmetric"],
+                "symmetric",
+                "Transfer curve: tanh, or tanh with a bias (even harmonics).",
+            ),
+            OptionInfo::integer(
+                "oversample",
+                2.0,
+                8.0,
+                4.0,
+                "Oversampling factor: 2, 4 or 8 (less aliasing, more cost).",
+            ),
+        ],
+        variants: &[],
+    };
 
-    fn set_param(&mut self, index: usize, value: f64) -> Result<()> {
-        match index {
-            0 => self.set_drive_db(value),
-            1 => self.set_output_db(value),
-            2 => self.set_mix(value),
-            _ => Err(Error::UnknownParameter {
-                processor: self.name(),
-            }),
+    fn from_options(o: &mut Options<'_>) -> Result<Self> {
+        let curve = match o.choice("curve")? {
+            "asymmetric" => Curve::Asymmetric,
+            _ => Curve::Symmetric,
+        };
+        let factor = o.number("oversample")?;
+        if ![2.0, 4.0, 8.0].contains(&factor) {
+            return Err(Error::Parameter {
+                name: "oversample",
+                value: factor,
+                range: Range::closed(2.0, 8.0),
+                note: "2, 4 or 8",
+            });
         }
+        Saturation::new(curve, factor as usize)
     }
 
-    fn param(&self, index: usize) -> Option<f64> {
-        Some(match index {
-            0 => self.drive_db,
-            1 => self.output_db,
-            2 => self.mix,
-            _ => return None,
-        })
+    fn options(&self) -> Settings {
+        let curve = match self.curve {
+            Curve::Symmetric => "symmetric",
+            Curve::Asymmetric => "asymmetric",
+        };
+        Settings::new()
+            .with("curve", curve)
+            .with("oversample", self.factor as f64)
     }
 }

@@ -5,11 +5,11 @@
 //! splits each channel with a 4th-order Linkwitz–Riley crossover (low + high sum to an all-pass
 //! with flat magnitude), sums the lows to mono, and applies the width to the highs only.
 
-use crate::error::{Error, Range, Result};
+use crate::error::{Range, Result};
 use crate::mix::biquad::FilterKind;
 use crate::mix::filter::Filter;
-use crate::param::ParamInfo;
 use crate::processor::{ProcessSpec, Processor};
+use crate::settings::{Describe, Description, Options, Settings};
 use crate::smooth::{DEFAULT_GAIN_RAMP_S, Smoothed};
 use crate::validate;
 use alloc::vec;
@@ -41,10 +41,12 @@ pub fn ms_decode_in_place(mid: &mut [f32], side: &mut [f32]) {
     }
 }
 
-const PARAMS: &[ParamInfo] = &[
-    ParamInfo::new("width", 0.0, 2.0, 1.0, ""),
-    ParamInfo::new("bass_mono_hz", 0.0, 500.0, 0.0, "Hz"),
-];
+crate::params! { StereoWidth {
+    width: [0.0, 2.0] = 1.0, "", "Side level relative to mid: 0 mono, 1 unchanged, 2 twice as wide.",
+        set = StereoWidth::set_width, get = |w| w.width.target();
+    bass_mono_hz: [0.0, 500.0] = 0.0, "Hz", "Below this frequency the side is removed (0 = off).",
+        set = StereoWidth::set_bass_mono_hz, get = |w| w.bass_mono_hz;
+} }
 
 /// Stereo width with optional bass mono. Two channels.
 #[derive(Debug, Clone)]
@@ -110,9 +112,7 @@ impl StereoWidth {
 }
 
 impl Processor for StereoWidth {
-    fn name(&self) -> &'static str {
-        "stereo width"
-    }
+    crate::described!();
 
     fn prepare(&mut self, spec: ProcessSpec) -> Result<()> {
         spec.validate_channels("stereo width", |c| c == 2, "exactly 2")?;
@@ -182,26 +182,25 @@ impl Processor for StereoWidth {
             f.reset();
         }
     }
+}
 
-    fn params(&self) -> &'static [ParamInfo] {
-        PARAMS
+impl Describe for StereoWidth {
+    const DESCRIPTION: &'static Description = &Description {
+        kind: "stereo_width",
+        aliases: &["width"],
+        class_name: "StereoWidth",
+        summary: "Mid/side stereo width with an optional mono bass below a crossover.",
+        channels: "2",
+        params: StereoWidth::PARAMS,
+        options: &[],
+        variants: &[],
+    };
+
+    fn from_options(_: &mut Options<'_>) -> Result<Self> {
+        Ok(StereoWidth::new())
     }
 
-    fn set_param(&mut self, index: usize, value: f64) -> Result<()> {
-        match index {
-            0 => self.set_width(value),
-            1 => self.set_bass_mono_hz(value),
-            _ => Err(Error::UnknownParameter {
-                processor: self.name(),
-            }),
-        }
-    }
-
-    fn param(&self, index: usize) -> Option<f64> {
-        match index {
-            0 => Some(self.width.target()),
-            1 => Some(self.bass_mono_hz),
-            _ => None,
-        }
+    fn options(&self) -> Settings {
+        Settings::new()
     }
 }

@@ -26,10 +26,10 @@ use super::filter::SectionState;
 use crate::cpu::{dispatch, mul_add_f32};
 use crate::db;
 use crate::denormal::{self, FlushGuard};
-use crate::error::{Error, Range, Result};
+use crate::error::{Range, Result};
 use crate::math;
-use crate::param::ParamInfo;
 use crate::processor::{MAX_CHANNELS, ProcessSpec, Processor};
+use crate::settings::{Describe, Description, OptionInfo, Options, Settings};
 use crate::smooth::{DEFAULT_GAIN_RAMP_S, Smoothed};
 use crate::validate;
 
@@ -43,17 +43,26 @@ pub enum Detector {
     Rms,
 }
 
-const PARAMS: &[ParamInfo] = &[
-    ParamInfo::new("threshold_db", -80.0, 0.0, -18.0, "dB"),
-    ParamInfo::new("ratio", 1.0, 100.0, 4.0, ":1"),
-    ParamInfo::new("knee_db", 0.0, 24.0, 6.0, "dB"),
-    ParamInfo::new("attack_ms", 0.01, 500.0, 10.0, "ms"),
-    ParamInfo::new("release_ms", 1.0, 5000.0, 100.0, "ms"),
-    ParamInfo::new("makeup_db", -24.0, 48.0, 0.0, "dB"),
-    ParamInfo::new("mix", 0.0, 1.0, 1.0, ""),
-    ParamInfo::new("sidechain_hpf_hz", 0.0, 2000.0, 0.0, "Hz"),
-    ParamInfo::new("rms_window_ms", 0.1, 1000.0, 10.0, "ms"),
-];
+crate::params! { Compressor {
+    threshold_db: [-80.0, 0.0] = -18.0, "dB", "Level where gain reduction starts (middle of the knee).",
+        set = Compressor::set_threshold_db, get = |c| c.threshold_db;
+    ratio: [1.0, 100.0] = 4.0, ":1", "Input dB over the threshold per output dB (1 = no compression).",
+        set = Compressor::set_ratio, get = |c| c.ratio;
+    knee_db: [0.0, 24.0] = 6.0, "dB", "Width of the soft knee around the threshold (0 = hard knee).",
+        set = Compressor::set_knee_db, get = |c| c.knee_db;
+    attack_ms: [0.01, 500.0] = 10.0, "ms", "Time constant of the gain reduction rising.",
+        set = Compressor::set_attack_ms, get = |c| c.attack_ms;
+    release_ms: [1.0, 5000.0] = 100.0, "ms", "Time constant of the gain reduction falling.",
+        set = Compressor::set_release_ms, get = |c| c.release_ms;
+    makeup_db: [-24.0, 48.0] = 0.0, "dB", "Gain after compression.",
+        set = Compressor::set_makeup_db, get = |c| c.makeup_db;
+    mix: [0.0, 1.0] = 1.0, "", "Wet/dry mix (parallel compression below 1).",
+        set = Compressor::set_mix, get = |c| c.mix;
+    sidechain_hpf_hz: [0.0, 2000.0] = 0.0, "Hz", "High-pass on the detector input (0 = off).",
+        set = Compressor::set_sidechain_hpf_hz, get = |c| c.sidechain_hpf_hz;
+    rms_window_ms: [0.1, 1000.0] = 10.0, "ms", "Averaging time of the RMS detector.",
+        set = Compressor::set_rms_window_ms, get = |c| c.rms_window_ms;
+} }
 
 /// The static curve: output level for input level `x` (dB).
 #[inline]
@@ -661,9 +670,7 @@ impl Processor for Compressor {
         Some(self)
     }
 
-    fn name(&self) -> &'static str {
-        "compressor"
-    }
+    crate::described!();
 
     fn prepare(&mut self, spec: ProcessSpec) -> Result<()> {
         spec.validate()?;
@@ -706,41 +713,52 @@ impl Processor for Compressor {
         self.mix_s.finish();
         self.max_reduction_block = 0.0;
     }
+}
 
-    fn params(&self) -> &'static [ParamInfo] {
-        PARAMS
+impl Describe for Compressor {
+    const DESCRIPTION: &'static Description = &Description {
+        kind: "compressor",
+        aliases: &[],
+        class_name: "Compressor",
+        summary: "Feed-forward compressor: soft knee, peak or RMS detection, stereo link, sidechain high-pass, makeup and mix.",
+        channels: "any",
+        params: Compressor::PARAMS,
+        options: &[
+            OptionInfo::choice(
+                "detector",
+                &["peak", "rms"],
+                "peak",
+                "How the level is measured: instantaneous peak or RMS over rms_window_ms.",
+            ),
+            OptionInfo::switch(
+                "linked",
+                true,
+                "Channels share one gain (largest peak or mean power) instead of one each.",
+            ),
+        ],
+        variants: &[],
+    };
+
+    fn from_options(o: &mut Options<'_>) -> Result<Self> {
+        let mut c = Compressor::new();
+        c.set_detector(match o.choice("detector")? {
+            "rms" => Detector::Rms,
+            _ => Detector::Peak,
+        });
+        c.set_linked(o.switch("linked")?);
+        Ok(c)
     }
 
-    fn set_param(&mut self, index: usize, value: f64) -> Result<()> {
-        match index {
-            0 => self.set_threshold_db(value),
-            1 => self.set_ratio(value),
-            2 => self.set_knee_db(value),
-            3 => self.set_attack_ms(value),
-            4 => self.set_release_ms(value),
-            5 => self.set_makeup_db(value),
-            6 => self.set_mix(value),
-            7 => self.set_sidechain_hpf_hz(value),
-            8 => self.set_rms_window_ms(value),
-            _ => Err(Error::UnknownParameter {
-                processor: self.name(),
-            }),
-        }
-    }
-
-    fn param(&self, index: usize) -> Option<f64> {
-        Some(match index {
-            0 => self.threshold_db,
-            1 => self.ratio,
-            2 => self.knee_db,
-            3 => self.attack_ms,
-            4 => self.release_ms,
-            5 => self.makeup_db,
-            6 => self.mix,
-            7 => self.sidechain_hpf_hz,
-            8 => self.rms_window_ms,
-            _ => return None,
-        })
+    fn options(&self) -> Settings {
+        Settings::new()
+            .with(
+                "detector",
+                match self.detector {
+                    Detector::Peak => "peak",
+                    Detector::Rms => "rms",
+                },
+            )
+            .with("linked", self.linked)
     }
 }
 

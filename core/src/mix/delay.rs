@@ -11,22 +11,26 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::denormal::{self, FlushGuard};
-use crate::error::{Error, Range, Result};
+use crate::error::{Range, Result};
 use crate::math;
-use crate::param::ParamInfo;
 use crate::processor::{ProcessSpec, Processor};
+use crate::settings::{Describe, Description, OptionInfo, Options, Settings};
 use crate::smooth::{DEFAULT_GAIN_RAMP_S, Smoothed};
 use crate::validate;
 
 /// Ramp time of a delay-time change, in seconds.
 pub const TIME_RAMP_S: f64 = 0.1;
 
-const PARAMS: &[ParamInfo] = &[
-    ParamInfo::new("time_ms", 0.0, 10_000.0, 250.0, "ms"),
-    ParamInfo::new("feedback", 0.0, 0.99, 0.3, ""),
-    ParamInfo::new("damping_hz", 100.0, 40_000.0, 8000.0, "Hz"),
-    ParamInfo::new("mix", 0.0, 1.0, 0.5, ""),
-];
+crate::params! { Delay {
+    time_ms: [0.0, 10_000.0] = 250.0, "ms", "Delay time, up to max_ms (ramped, so changes glide).",
+        set = Delay::set_time_ms, get = |d| d.time_ms;
+    feedback: [0.0, 0.99] = 0.3, "", "Share of the delayed signal fed back.",
+        set = Delay::set_feedback, get = |d| d.feedback;
+    damping_hz: [100.0, 40_000.0] = 8000.0, "Hz", "Low-pass in the feedback path (repeats get darker).",
+        set = Delay::set_damping_hz, get = |d| d.damping_hz;
+    mix: [0.0, 1.0] = 0.5, "", "Wet/dry mix.",
+        set = Delay::set_mix, get = |d| d.mix;
+} }
 
 /// 4-point 3rd-order Hermite interpolation between `x0` and `x1`; `xm1` precedes, `x2` follows.
 #[inline(always)]
@@ -182,9 +186,7 @@ fn finite_or_zero(x: f32) -> f32 {
 }
 
 impl Processor for Delay {
-    fn name(&self) -> &'static str {
-        "delay"
-    }
+    crate::described!();
 
     fn prepare(&mut self, spec: ProcessSpec) -> Result<()> {
         spec.validate_channels("delay", |c| c <= 2, "1 or 2")?;
@@ -324,30 +326,43 @@ impl Processor for Delay {
         };
         (t * repeats).min(usize::MAX as f64 / 2.0) as usize
     }
+}
 
-    fn params(&self) -> &'static [ParamInfo] {
-        PARAMS
+impl Describe for Delay {
+    const DESCRIPTION: &'static Description = &Description {
+        kind: "delay",
+        aliases: &[],
+        class_name: "Delay",
+        summary: "Fractional delay with damped feedback and optional ping-pong.",
+        channels: "any",
+        params: Delay::PARAMS,
+        options: &[
+            OptionInfo::number(
+                "max_ms",
+                1.0,
+                60_000.0,
+                2000.0,
+                "ms",
+                "Longest delay time (sets the memory allocated at prepare).",
+            ),
+            OptionInfo::switch(
+                "ping_pong",
+                false,
+                "Feedback crosses between left and right (stereo).",
+            ),
+        ],
+        variants: &[],
+    };
+
+    fn from_options(o: &mut Options<'_>) -> Result<Self> {
+        let mut d = Delay::new(o.number("max_ms")?)?;
+        d.set_ping_pong(o.switch("ping_pong")?);
+        Ok(d)
     }
 
-    fn set_param(&mut self, index: usize, value: f64) -> Result<()> {
-        match index {
-            0 => self.set_time_ms(value),
-            1 => self.set_feedback(value),
-            2 => self.set_damping_hz(value),
-            3 => self.set_mix(value),
-            _ => Err(Error::UnknownParameter {
-                processor: self.name(),
-            }),
-        }
-    }
-
-    fn param(&self, index: usize) -> Option<f64> {
-        Some(match index {
-            0 => self.time_ms,
-            1 => self.feedback,
-            2 => self.damping_hz,
-            3 => self.mix,
-            _ => return None,
-        })
+    fn options(&self) -> Settings {
+        Settings::new()
+            .with("max_ms", self.max_ms)
+            .with("ping_pong", self.ping_pong)
     }
 }

@@ -3,11 +3,14 @@
 use alloc::vec::Vec;
 
 use super::biquad::{Coeffs, Design};
-use super::filter::{Filter, SectionState, run_cascade};
+use super::filter::{
+    BAND_FIELDS, Filter, SectionState, design_from_options, design_settings, run_cascade,
+};
 use crate::cpu::{dispatch, mul_add};
 use crate::denormal::FlushGuard;
 use crate::error::{Error, Range, Result};
 use crate::processor::{ProcessSpec, Processor};
+use crate::settings::{Describe, Description, OptionInfo, Options, Settings};
 
 /// One band of an [`Equalizer`].
 #[derive(Debug, Clone)]
@@ -23,6 +26,57 @@ pub struct Band {
 pub struct Equalizer {
     bands: Vec<Band>,
     spec: Option<ProcessSpec>,
+}
+
+crate::params! { Equalizer {} }
+
+/// The fields of one equalizer band: a filter's, and whether it runs.
+const EQ_BAND_FIELDS: &[OptionInfo] = &[
+    BAND_FIELDS[0],
+    BAND_FIELDS[1],
+    BAND_FIELDS[2],
+    BAND_FIELDS[3],
+    BAND_FIELDS[4],
+    OptionInfo::switch("enabled", true, "Whether the band runs."),
+];
+
+impl Describe for Equalizer {
+    const DESCRIPTION: &'static Description = &Description {
+        kind: "equalizer",
+        aliases: &["eq"],
+        class_name: "Equalizer",
+        summary: "Several filter bands in series (minimum phase), with a combined response for plots.",
+        channels: "any",
+        params: Equalizer::PARAMS,
+        options: &[OptionInfo::list(
+            "bands",
+            EQ_BAND_FIELDS,
+            "The bands, in order: tables of kind, order, frequency_hz, q, gain_db, enabled.",
+        )],
+        variants: &[],
+    };
+
+    fn from_options(o: &mut Options<'_>) -> Result<Self> {
+        let bands = o.list("bands", |b| {
+            let d = design_from_options(b)?;
+            Ok((d, b.switch("enabled")?))
+        })?;
+        let mut eq = Equalizer::new();
+        for (d, enabled) in bands {
+            let i = eq.add_band(d)?;
+            eq.bands[i].enabled = enabled;
+        }
+        Ok(eq)
+    }
+
+    fn options(&self) -> Settings {
+        let bands = self
+            .bands
+            .iter()
+            .map(|b| design_settings(&b.filter.design()).with("enabled", b.enabled))
+            .collect::<Vec<_>>();
+        Settings::new().with("bands", bands)
+    }
 }
 
 impl Equalizer {
@@ -400,12 +454,10 @@ impl Equalizer {
 }
 
 impl Processor for Equalizer {
+    crate::described!();
+
     fn as_any_mut(&mut self) -> Option<&mut dyn core::any::Any> {
         Some(self)
-    }
-
-    fn name(&self) -> &'static str {
-        "equalizer"
     }
 
     fn prepare(&mut self, spec: ProcessSpec) -> Result<()> {

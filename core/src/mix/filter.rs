@@ -17,8 +17,8 @@ use crate::cpu::{dispatch, mul_add};
 use crate::denormal::{self, FlushGuard};
 use crate::error::{Error, Range, Result};
 use crate::math;
-use crate::param::ParamInfo;
 use crate::processor::{ProcessSpec, Processor};
+use crate::settings::{Describe, Description, OptionInfo, Options, Settings, Variant};
 use crate::smooth::{COEFF_UPDATE_FRAMES, DEFAULT_FILTER_RAMP_S, Smoothed};
 use crate::validate;
 
@@ -210,23 +210,14 @@ pub(crate) fn run_sections(
     }
 }
 
-const PARAMS: &[ParamInfo] = &[
-    ParamInfo::new("frequency_hz", 1.0, 768_000.0, 1000.0, "Hz"),
-    ParamInfo::new(
-        "q",
-        0.001,
-        biquad::MAX_Q,
-        core::f64::consts::FRAC_1_SQRT_2,
-        "",
-    ),
-    ParamInfo::new(
-        "gain_db",
-        -biquad::MAX_EQ_GAIN_DB,
-        biquad::MAX_EQ_GAIN_DB,
-        0.0,
-        "dB",
-    ),
-];
+crate::params! { Filter {
+    frequency_hz: [1.0, 768_000.0] = 1000.0, "Hz", "Cutoff or centre frequency; below Nyquist.",
+        set = Filter::set_frequency, get = |f| f.design.frequency_hz;
+    q: [0.001, biquad::MAX_Q] = core::f64::consts::FRAC_1_SQRT_2, "", "Quality factor: resonance of pass filters, width of bells and notches.",
+        set = Filter::set_q, get = |f| f.design.q;
+    gain_db: [-biquad::MAX_EQ_GAIN_DB, biquad::MAX_EQ_GAIN_DB] = 0.0, "dB", "Boost or cut of peaking and shelving filters.",
+        set = Filter::set_gain_db, get = |f| f.design.gain_db;
+} }
 
 /// A biquad or a cascade of biquads, for any number of channels.
 #[derive(Debug, Clone)]
@@ -404,9 +395,7 @@ impl Filter {
 }
 
 impl Processor for Filter {
-    fn name(&self) -> &'static str {
-        "filter"
-    }
+    crate::described!();
 
     fn prepare(&mut self, spec: ProcessSpec) -> Result<()> {
         spec.validate()?;
@@ -465,28 +454,255 @@ impl Processor for Filter {
         self.grid = 0;
         self.redesign_now();
     }
+}
 
-    fn params(&self) -> &'static [ParamInfo] {
-        PARAMS
+/// The filter types by name, as session files and bindings spell them.
+pub const KIND_NAMES: &[&str] = &[
+    "low_pass",
+    "high_pass",
+    "band_pass",
+    "notch",
+    "all_pass",
+    "peaking",
+    "low_shelf",
+    "high_shelf",
+    "low_pass_1",
+    "high_pass_1",
+    "butterworth_low_pass",
+    "butterworth_high_pass",
+    "linkwitz_riley_low_pass",
+    "linkwitz_riley_high_pass",
+];
+
+/// Other spellings accepted for the filter types.
+const KIND_ALIASES: &[(&str, &str)] = &[
+    ("lowpass", "low_pass"),
+    ("lpf", "low_pass"),
+    ("highpass", "high_pass"),
+    ("hpf", "high_pass"),
+    ("bandpass", "band_pass"),
+    ("allpass", "all_pass"),
+    ("bell", "peaking"),
+    ("peak", "peaking"),
+    ("lowshelf", "low_shelf"),
+    ("highshelf", "high_shelf"),
+];
+
+const KIND_OPTION: OptionInfo = OptionInfo::choice(
+    "kind",
+    KIND_NAMES,
+    "peaking",
+    "Filter type (Audio EQ Cookbook, Butterworth, Linkwitz-Riley).",
+);
+const ORDER_OPTION: OptionInfo = OptionInfo::integer(
+    "order",
+    1.0,
+    8.0,
+    2.0,
+    "Slope of pass filters: low_pass/high_pass of order 1 are first-order, 2 the cookbook (with Q), 3 to 8 Butterworth; Linkwitz-Riley takes 2, 4, 6 or 8.",
+);
+
+/// The fields of one band table (of the [`Equalizer`](super::Equalizer) and the linear-phase
+/// EQ): a filter's type, order, frequency, Q and gain.
+pub const BAND_FIELDS: &[OptionInfo] = &[
+    KIND_OPTION,
+    ORDER_OPTION,
+    OptionInfo::number(
+        "frequency_hz",
+        1.0,
+        768_000.0,
+        1000.0,
+        "Hz",
+        "Cutoff or centre frequency; below Nyquist.",
+    ),
+    OptionInfo::number(
+        "q",
+        0.001,
+        biquad::MAX_Q,
+        core::f64::consts::FRAC_1_SQRT_2,
+        "",
+        "Quality factor.",
+    ),
+    OptionInfo::number(
+        "gain_db",
+        -biquad::MAX_EQ_GAIN_DB,
+        biquad::MAX_EQ_GAIN_DB,
+        0.0,
+        "dB",
+        "Boost or cut of peaking and shelving bands.",
+    ),
+];
+
+/// The filter type named by the `kind` and `order` options.
+fn kind_from_options(o: &mut Options<'_>) -> Result<FilterKind> {
+    let name = o.choice_with_aliases("kind", KIND_ALIASES)?;
+    let order = o.number("order")? as u8;
+    let pass =
+        |first: FilterKind, cookbook: FilterKind, butterworth: fn(u8) -> FilterKind| match order {
+            1 => first,
+            2 => cookbook,
+            n => butterworth(n),
+        };
+    let kind = match name {
+        "low_pass" => pass(
+            FilterKind::LowPass1,
+            FilterKind::LowPass,
+            FilterKind::ButterworthLowPass,
+        ),
+        "high_pass" => pass(
+            FilterKind::HighPass1,
+            FilterKind::HighPass,
+            FilterKind::ButterworthHighPass,
+        ),
+        other => FilterKind::from_name(other, order).ok_or(Error::Unsupported {
+            what: "unknown filter kind",
+        })?,
+    };
+    let uses_order = matches!(
+        kind,
+        FilterKind::LowPass
+            | FilterKind::HighPass
+            | FilterKind::LowPass1
+            | FilterKind::HighPass1
+            | FilterKind::ButterworthLowPass(_)
+            | FilterKind::ButterworthHighPass(_)
+            | FilterKind::LinkwitzRileyLowPass(_)
+            | FilterKind::LinkwitzRileyHighPass(_)
+    );
+    if !uses_order && order != 2 {
+        return Err(Error::Parameter {
+            name: "order",
+            value: f64::from(order),
+            range: Range::closed(2.0, 2.0),
+            note: "only low/high-pass filters have an order",
+        });
+    }
+    Ok(kind)
+}
+
+/// The `kind` and `order` options that name `kind`.
+fn kind_settings(kind: FilterKind) -> (&'static str, u8) {
+    match kind {
+        FilterKind::LowPass => ("low_pass", 2),
+        FilterKind::HighPass => ("high_pass", 2),
+        FilterKind::BandPass => ("band_pass", 2),
+        FilterKind::Notch => ("notch", 2),
+        FilterKind::AllPass => ("all_pass", 2),
+        FilterKind::Peaking => ("peaking", 2),
+        FilterKind::LowShelf => ("low_shelf", 2),
+        FilterKind::HighShelf => ("high_shelf", 2),
+        FilterKind::LowPass1 => ("low_pass", 1),
+        FilterKind::HighPass1 => ("high_pass", 1),
+        FilterKind::ButterworthLowPass(n) => ("butterworth_low_pass", n),
+        FilterKind::ButterworthHighPass(n) => ("butterworth_high_pass", n),
+        FilterKind::LinkwitzRileyLowPass(n) => ("linkwitz_riley_low_pass", n),
+        FilterKind::LinkwitzRileyHighPass(n) => ("linkwitz_riley_high_pass", n),
+    }
+}
+
+/// A design from one band table (fields [`BAND_FIELDS`]), checked as far as it can be without
+/// a sample rate.
+pub fn design_from_options(o: &mut Options<'_>) -> Result<Design> {
+    let mut d = Design::new(kind_from_options(o)?, o.number("frequency_hz")?);
+    d.q = o.number("q")?;
+    d.gain_db = o.number("gain_db")?;
+    d.validate(1_536_000.0)?;
+    Ok(d)
+}
+
+/// The band table of a design (fields [`BAND_FIELDS`]).
+pub fn design_settings(d: &Design) -> Settings {
+    let (kind, order) = kind_settings(d.kind);
+    Settings::new()
+        .with("kind", kind)
+        .with("order", u32::from(order))
+        .with("frequency_hz", d.frequency_hz)
+        .with("q", d.q)
+        .with("gain_db", d.gain_db)
+}
+
+const fn variant(
+    name: &'static str,
+    class_name: &'static str,
+    kind: &'static str,
+    summary: &'static str,
+) -> Variant {
+    Variant {
+        name,
+        class_name,
+        summary,
+        fixed: match kind.as_bytes() {
+            b"low_pass" => &[("kind", "low_pass")],
+            b"high_pass" => &[("kind", "high_pass")],
+            b"band_pass" => &[("kind", "band_pass")],
+            b"notch" => &[("kind", "notch")],
+            b"all_pass" => &[("kind", "all_pass")],
+            b"peaking" => &[("kind", "peaking")],
+            b"low_shelf" => &[("kind", "low_shelf")],
+            _ => &[("kind", "high_shelf")],
+        },
+    }
+}
+
+impl Describe for Filter {
+    const DESCRIPTION: &'static Description = &Description {
+        kind: "filter",
+        aliases: &[],
+        class_name: "Filter",
+        summary: "One biquad filter or a cascade: cookbook types, Butterworth and Linkwitz-Riley up to 8th order.",
+        channels: "any",
+        params: Filter::PARAMS,
+        options: &[KIND_OPTION, ORDER_OPTION],
+        variants: &[
+            variant(
+                "low_pass",
+                "LowPass",
+                "low_pass",
+                "Low-pass filter (order 1 to 8; Q for order 2).",
+            ),
+            variant(
+                "high_pass",
+                "HighPass",
+                "high_pass",
+                "High-pass filter (order 1 to 8; Q for order 2).",
+            ),
+            variant(
+                "band_pass",
+                "BandPass",
+                "band_pass",
+                "Band-pass filter with 0 dB peak gain.",
+            ),
+            variant("notch", "Notch", "notch", "Notch (band-stop) filter."),
+            variant(
+                "all_pass",
+                "AllPass",
+                "all_pass",
+                "All-pass filter: phase only.",
+            ),
+            variant(
+                "peak_filter",
+                "PeakFilter",
+                "peaking",
+                "Peaking (bell) EQ band.",
+            ),
+            variant("low_shelf", "LowShelf", "low_shelf", "Low-shelf EQ band."),
+            variant(
+                "high_shelf",
+                "HighShelf",
+                "high_shelf",
+                "High-shelf EQ band.",
+            ),
+        ],
+    };
+
+    fn from_options(o: &mut Options<'_>) -> Result<Self> {
+        Filter::new(kind_from_options(o)?, 1000.0)
     }
 
-    fn set_param(&mut self, index: usize, value: f64) -> Result<()> {
-        match index {
-            0 => self.set_frequency(value),
-            1 => self.set_q(value),
-            2 => self.set_gain_db(value),
-            _ => Err(Error::UnknownParameter {
-                processor: self.name(),
-            }),
-        }
-    }
-
-    fn param(&self, index: usize) -> Option<f64> {
-        match index {
-            0 => Some(self.design.frequency_hz),
-            1 => Some(self.design.q),
-            2 => Some(self.design.gain_db),
-            _ => None,
-        }
+    fn options(&self) -> Settings {
+        let (kind, order) = kind_settings(self.design.kind);
+        Settings::new()
+            .with("kind", kind)
+            .with("order", u32::from(order))
     }
 }

@@ -5,8 +5,9 @@
 
 use crate::db;
 use crate::error::{Range, Result};
-use crate::param::ParamInfo;
+use crate::param;
 use crate::processor::{ProcessSpec, Processor};
+use crate::settings::{Describe, Description, Options, Settings};
 use crate::smooth::{DEFAULT_GAIN_RAMP_S, Smoothed};
 use crate::validate;
 
@@ -15,10 +16,34 @@ pub const MAX_GAIN_DB: f64 = 48.0;
 /// Smallest gain other than silence, in dB; lower values (and `-inf`) mean silence.
 pub const MIN_GAIN_DB: f64 = -150.0;
 
-const PARAMS: &[ParamInfo] = &[
-    ParamInfo::new("gain_db", MIN_GAIN_DB, MAX_GAIN_DB, 0.0, "dB"),
-    ParamInfo::new("mute", 0.0, 1.0, 0.0, ""),
-];
+crate::params! { Gain {
+    gain_db: [MIN_GAIN_DB, MAX_GAIN_DB] = 0.0, "dB", "Gain in dB; -inf is silence.",
+        set = Gain::set_gain_db, get = |g| g.gain_db;
+    mute(toggle): [0.0, 1.0] = 0.0, "", "Silences the output (smoothed).",
+        set = |g, v| { g.set_muted(param::toggle("mute", v)?); Ok(()) },
+        get = |g| f64::from(u8::from(g.muted));
+} }
+
+impl Describe for Gain {
+    const DESCRIPTION: &'static Description = &Description {
+        kind: "gain",
+        aliases: &[],
+        class_name: "Gain",
+        summary: "A level change in dB, smoothed per sample, with mute.",
+        channels: "any",
+        params: Gain::PARAMS,
+        options: &[],
+        variants: &[],
+    };
+
+    fn from_options(_: &mut Options<'_>) -> Result<Self> {
+        Ok(Gain::new())
+    }
+
+    fn options(&self) -> Settings {
+        Settings::new()
+    }
+}
 
 /// A smoothed gain with mute, for any number of channels.
 #[derive(Debug, Clone)]
@@ -148,9 +173,7 @@ pub(crate) fn apply_smoothed_gain(smoother: &mut Smoothed, block: &mut [&mut [f3
 }
 
 impl Processor for Gain {
-    fn name(&self) -> &'static str {
-        "gain"
-    }
+    crate::described!();
 
     fn prepare(&mut self, spec: ProcessSpec) -> Result<()> {
         spec.validate()?;
@@ -170,61 +193,5 @@ impl Processor for Gain {
 
     fn reset(&mut self) {
         self.smoother.set_immediate(self.target_linear());
-    }
-
-    fn params(&self) -> &'static [ParamInfo] {
-        PARAMS
-    }
-
-    fn set_param(&mut self, index: usize, value: f64) -> Result<()> {
-        match index {
-            0 => self.set_gain_db(value),
-            1 => {
-                validate::unit("mute", value)?;
-                self.set_muted(value >= 0.5);
-                Ok(())
-            }
-            _ => Err(crate::Error::UnknownParameter {
-                processor: self.name(),
-            }),
-        }
-    }
-
-    fn param(&self, index: usize) -> Option<f64> {
-        match index {
-            0 => Some(self.gain_db),
-            1 => Some(self.muted as u8 as f64),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn applies_gain_after_ramp() {
-        let mut g = Gain::new();
-        g.prepare(ProcessSpec::new(48000.0, 256, 1)).unwrap();
-        g.set_gain_db(-6.0).unwrap();
-        let mut x = [1.0f32; 2000];
-        g.process(&mut [&mut x[..]]);
-        let expect = db::db_to_gain(-6.0) as f32;
-        assert!((x[1999] - expect).abs() < 1e-6);
-        // The ramp is monotone: no overshoot, no click.
-        assert!(x.windows(2).all(|w| w[1] <= w[0] + 1e-7));
-        assert!(g.set_gain_db(60.0).is_err());
-        assert!(g.set_gain_db(f64::NAN).is_err());
-    }
-
-    #[test]
-    fn mute_ramps_to_zero() {
-        let mut g = Gain::new();
-        g.prepare(ProcessSpec::new(48000.0, 4096, 1)).unwrap();
-        g.set_muted(true);
-        let mut x = [1.0f32; 2000];
-        g.process(&mut [&mut x[..]]);
-        assert!(x[0] > 0.99 && x[1999] == 0.0);
     }
 }

@@ -20,10 +20,10 @@
 //! for pan > 0 the left into the right (`L' = L·gL(x)`, `R' = R + L·gR(x)` with `x = pan`). With
 //! [`PanLaw::ConstantPower`] it is exactly the Web Audio algorithm, for mono and stereo input.
 
-use crate::error::{Error, Range, Result};
+use crate::error::{Range, Result};
 use crate::math;
-use crate::param::ParamInfo;
 use crate::processor::{ProcessSpec, Processor};
+use crate::settings::{Describe, Description, OptionInfo, Options, Settings};
 use crate::smooth::{DEFAULT_GAIN_RAMP_S, Smoothed};
 use crate::validate;
 use core::f64::consts::FRAC_PI_2;
@@ -97,7 +97,10 @@ pub enum PanMode {
     Balance,
 }
 
-const PARAMS: &[ParamInfo] = &[ParamInfo::new("pan", -1.0, 1.0, 0.0, "")];
+crate::params! { Panner {
+    pan: [-1.0, 1.0] = 0.0, "", "Position: -1 hard left, 0 centre, +1 hard right.",
+        set = Panner::set_pan, get = |p| p.pan.target();
+} }
 
 /// A two-channel panner, smoothed per sample.
 #[derive(Debug, Clone)]
@@ -213,9 +216,7 @@ impl Panner {
 }
 
 impl Processor for Panner {
-    fn name(&self) -> &'static str {
-        "panner"
-    }
+    crate::described!();
 
     fn prepare(&mut self, spec: ProcessSpec) -> Result<()> {
         spec.validate_channels("panner", |c| c == 2, "exactly 2")?;
@@ -244,22 +245,67 @@ impl Processor for Panner {
     fn reset(&mut self) {
         self.pan.finish();
     }
+}
 
-    fn params(&self) -> &'static [ParamInfo] {
-        PARAMS
+const LAW_NAMES: &[&str] = &["constant_power", "linear", "compromise", "square_root"];
+
+impl Describe for Panner {
+    const DESCRIPTION: &'static Description = &Description {
+        kind: "pan",
+        aliases: &["panner"],
+        class_name: "Pan",
+        summary: "Two-channel panner: a mono source into stereo, or stereo balance, with a choice of pan law.",
+        channels: "2",
+        params: Panner::PARAMS,
+        options: &[
+            OptionInfo::choice(
+                "law",
+                LAW_NAMES,
+                "constant_power",
+                "Pan law: constant_power (-3 dB centre, Web Audio), linear (-6 dB), compromise (-4.5 dB), square_root (-3 dB).",
+            ),
+            OptionInfo::choice(
+                "mode",
+                &["mono_to_stereo", "balance"],
+                "mono_to_stereo",
+                "mono_to_stereo pans channel 0 into both; balance moves a stereo image.",
+            ),
+        ],
+        variants: &[],
+    };
+
+    fn from_options(o: &mut Options<'_>) -> Result<Self> {
+        let law = o.choice_with_aliases(
+            "law",
+            &[
+                ("equal_power", "constant_power"),
+                ("sincos", "constant_power"),
+                ("-3db", "constant_power"),
+                ("-6db", "linear"),
+                ("-4.5db", "compromise"),
+                ("sqrt", "square_root"),
+            ],
+        )?;
+        let law = PanLaw::from_name(law).unwrap_or_default();
+        let mode = match o.choice("mode")? {
+            "balance" => PanMode::Balance,
+            _ => PanMode::MonoToStereo,
+        };
+        Ok(Panner::new(law, mode))
     }
 
-    fn set_param(&mut self, index: usize, value: f64) -> Result<()> {
-        match index {
-            0 => self.set_pan(value),
-            _ => Err(Error::UnknownParameter {
-                processor: self.name(),
-            }),
-        }
-    }
-
-    fn param(&self, index: usize) -> Option<f64> {
-        (index == 0).then(|| self.pan.target())
+    fn options(&self) -> Settings {
+        let law = match self.law {
+            PanLaw::ConstantPower => "constant_power",
+            PanLaw::Linear => "linear",
+            PanLaw::Compromise => "compromise",
+            PanLaw::SquareRoot => "square_root",
+        };
+        let mode = match self.mode {
+            PanMode::MonoToStereo => "mono_to_stereo",
+            PanMode::Balance => "balance",
+        };
+        Settings::new().with("law", law).with("mode", mode)
     }
 }
 

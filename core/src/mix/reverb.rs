@@ -16,10 +16,10 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::denormal::{self, FlushGuard};
-use crate::error::{Error, Range, Result};
+use crate::error::{Range, Result};
 use crate::math;
-use crate::param::ParamInfo;
 use crate::processor::{ProcessSpec, Processor};
+use crate::settings::{Describe, Description, Options, Settings};
 use crate::smooth::{DEFAULT_FILTER_RAMP_S, DEFAULT_GAIN_RAMP_S, Smoothed};
 use crate::validate;
 
@@ -33,14 +33,20 @@ const MAX_SIZE: f64 = 2.0;
 const MIN_SIZE: f64 = 0.25;
 const MAX_PREDELAY_MS: f64 = 500.0;
 
-const PARAMS: &[ParamInfo] = &[
-    ParamInfo::new("decay_s", 0.05, 60.0, 2.0, "s"),
-    ParamInfo::new("predelay_ms", 0.0, MAX_PREDELAY_MS, 10.0, "ms"),
-    ParamInfo::new("damping", 0.0, 1.0, 0.5, ""),
-    ParamInfo::new("size", MIN_SIZE, MAX_SIZE, 1.0, ""),
-    ParamInfo::new("width", 0.0, 1.0, 1.0, ""),
-    ParamInfo::new("mix", 0.0, 1.0, 0.3, ""),
-];
+crate::params! { Reverb {
+    decay_s: [0.05, 60.0] = 2.0, "s", "Reverberation time RT60 at low frequencies.",
+        set = Reverb::set_decay_s, get = |r| r.decay_s;
+    predelay_ms: [0.0, MAX_PREDELAY_MS] = 10.0, "ms", "Delay before the reverberation starts.",
+        set = Reverb::set_predelay_ms, get = |r| r.predelay_ms;
+    damping: [0.0, 1.0] = 0.5, "", "How much faster high frequencies decay (0 = not at all).",
+        set = Reverb::set_damping, get = |r| r.damping;
+    size: [MIN_SIZE, MAX_SIZE] = 1.0, "", "Room size: scales the delay lines.",
+        set = Reverb::set_size, get = |r| r.size;
+    width: [0.0, 1.0] = 1.0, "", "Stereo width of the reverberation (0 = mono).",
+        set = Reverb::set_width, get = |r| r.width;
+    mix: [0.0, 1.0] = 0.3, "", "Wet/dry mix (1 on an aux bus).",
+        set = Reverb::set_mix, get = |r| r.mix;
+} }
 
 /// A circular buffer with a power-of-two size.
 ///
@@ -320,9 +326,7 @@ impl Reverb {
 }
 
 impl Processor for Reverb {
-    fn name(&self) -> &'static str {
-        "reverb"
-    }
+    crate::described!();
 
     fn prepare(&mut self, spec: ProcessSpec) -> Result<()> {
         spec.validate_channels("reverb", |c| c <= 2, "1 or 2")?;
@@ -510,35 +514,26 @@ impl Processor for Reverb {
         // To −90 dB, plus the pre-delay.
         ((1.5 * self.decay_s + self.predelay_ms * 0.001) * self.fs()) as usize
     }
+}
 
-    fn params(&self) -> &'static [ParamInfo] {
-        PARAMS
+impl Describe for Reverb {
+    const DESCRIPTION: &'static Description = &Description {
+        kind: "reverb",
+        aliases: &[],
+        class_name: "Reverb",
+        summary: "Algorithmic reverb: an 8-line feedback delay network with RT60 and damping.",
+        channels: "1 or 2",
+        params: Reverb::PARAMS,
+        options: &[],
+        variants: &[],
+    };
+
+    fn from_options(_: &mut Options<'_>) -> Result<Self> {
+        Ok(Reverb::new())
     }
 
-    fn set_param(&mut self, index: usize, value: f64) -> Result<()> {
-        match index {
-            0 => self.set_decay_s(value),
-            1 => self.set_predelay_ms(value),
-            2 => self.set_damping(value),
-            3 => self.set_size(value),
-            4 => self.set_width(value),
-            5 => self.set_mix(value),
-            _ => Err(Error::UnknownParameter {
-                processor: self.name(),
-            }),
-        }
-    }
-
-    fn param(&self, index: usize) -> Option<f64> {
-        Some(match index {
-            0 => self.decay_s,
-            1 => self.predelay_ms,
-            2 => self.damping,
-            3 => self.size,
-            4 => self.width,
-            5 => self.mix,
-            _ => return None,
-        })
+    fn options(&self) -> Settings {
+        Settings::new()
     }
 }
 
