@@ -8,6 +8,7 @@ mod decode;
 mod demo;
 mod input;
 mod plot;
+mod processors;
 mod report;
 mod resample;
 mod session;
@@ -105,6 +106,14 @@ enum Command {
         #[arg(long, allow_negative_numbers = true, default_value_t = -14.0)]
         target_lufs: f64,
     },
+    /// List the processors a session insert can be, with their settings (from the registry).
+    Processors {
+        /// Only this kind (for example `compressor`).
+        kind: Option<String>,
+        /// Print the Markdown reference (docs/processors.md).
+        #[arg(long)]
+        markdown: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -150,6 +159,7 @@ fn run(cli: Cli) -> Result<()> {
             plot,
             target_lufs,
         } => run_meter(&files, json, plot.as_deref(), target_lufs),
+        Command::Processors { kind, markdown } => processors::run(kind.as_deref(), markdown),
     }
 }
 

@@ -527,3 +527,38 @@ fn flac_mp3_ogg_and_aiff_are_read_everywhere_a_wav_is() {
     let peak = mix["sample_peak_dbfs"].as_f64().unwrap();
     assert!((peak + 10.46).abs() < 0.3, "mix peak {peak} dBFS");
 }
+
+#[test]
+fn the_processor_reference_in_docs_is_current() {
+    let o = run(&["processors", "--markdown"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/processors.md");
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == stdout(&o),
+        "docs/processors.md is stale: run `cargo run -p mixmaster-cli -- processors --markdown > docs/processors.md`"
+    );
+    // Every registered kind is in it, with each of its settings.
+    for k in mixmaster::registry::kinds() {
+        let d = k.description;
+        assert!(
+            committed.contains(&format!("\n## {}\n", d.kind)),
+            "{}",
+            d.kind
+        );
+        for p in d.params {
+            assert!(
+                committed.contains(&format!("| `{}` |", p.name)),
+                "{}",
+                p.name
+            );
+        }
+    }
+    let o = run(&["processors", "compresor"]);
+    fails_with(
+        &o,
+        "unknown processor `compresor` (known: gain, pan, filter",
+    );
+    let o = run(&["processors", "limiter"]);
+    assert!(stdout(&o).contains("ceiling_dbtp") && stdout(&o).contains("lookahead_ms"));
+}
