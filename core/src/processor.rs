@@ -70,7 +70,7 @@ impl ProcessSpec {
 }
 
 /// An audio processor: prepare, process blocks in place, reset.
-pub trait Processor: Send {
+pub trait Processor: Send + Sync {
     /// A short name for messages ("compressor").
     fn name(&self) -> &'static str;
 
@@ -115,6 +115,20 @@ pub trait Processor: Send {
     fn param(&self, index: usize) -> Option<f64> {
         let _ = index;
         None
+    }
+
+    /// Whether the processor can take an external key signal for its detector (a compressor's
+    /// sidechain) through [`Processor::process_sidechain`].
+    fn has_sidechain(&self) -> bool {
+        false
+    }
+
+    /// Processes `block` in place with its detector fed from `key` (one channel for all, or
+    /// one per block channel; missing frames count as silence). Like [`Processor::process`] it
+    /// never allocates and takes blocks of any length. Processors without a sidechain leave
+    /// the block untouched: check [`Processor::has_sidechain`] first.
+    fn process_sidechain(&mut self, block: &mut [&mut [f32]], key: &[&[f32]]) {
+        let _ = (block, key);
     }
 
     /// The processor's registry declaration (kind, parameters, options), if it has one.

@@ -9,7 +9,7 @@ use crate::error::{Context, Error, Result};
 use crate::model::Session;
 
 /// Where a track's audio comes from: block by block, at the session's sample rate.
-pub trait TrackSource {
+pub trait TrackSource: Send {
     /// Channel count (1 or 2).
     fn channels(&self) -> usize;
 

@@ -670,6 +670,14 @@ impl Processor for Compressor {
         Some(self)
     }
 
+    fn has_sidechain(&self) -> bool {
+        true
+    }
+
+    fn process_sidechain(&mut self, block: &mut [&mut [f32]], key: &[&[f32]]) {
+        self.process_with_sidechain(block, key);
+    }
+
     crate::described!();
 
     fn prepare(&mut self, spec: ProcessSpec) -> Result<()> {

@@ -1,0 +1,329 @@
+//! Processors from the registry as one native class, `Processor(kind, settings)`, and chains
+//! of them. The package (`mixmaster/__init__.py`) makes a class per registered kind on top.
+//!
+//! Two ways to process, as users of pedalboard expect: `render` (the package's `__call__`)
+//! starts from fresh state and returns audio aligned with the input (latency removed, the same
+//! length, or with the effect's tail appended); `process` streams, keeping state, each block
+//! returning exactly its own length. Parameters change smoothly (`set_setting` on a parameter);
+//! other settings rebuild the processor (its state starts fresh).
+
+use mixmaster::registry;
+use mixmaster::{ProcessSpec, Processor};
+use pyo3::exceptions::{PyAttributeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+use crate::audio::{self, Audio};
+use crate::errors;
+use crate::value;
+
+/// The block size processors are prepared for (longer arrays are processed in pieces).
+const MAX_BLOCK: usize = 4096;
+/// The longest tail `render(tail=True)` appends, in seconds.
+const MAX_TAIL_S: f64 = 60.0;
+
+/// A processor of any registered kind.
+#[pyclass(name = "Processor", module = "mixmaster._native", subclass)]
+pub struct NativeProcessor {
+    inner: Box<dyn Processor>,
+    /// Sample rate and channels it is prepared for.
+    prepared: Option<(f64, usize)>,
+}
+
+impl NativeProcessor {
+    fn ensure_prepared(&mut self, sample_rate: f64, channels: usize) -> PyResult<()> {
+        if self.prepared != Some((sample_rate, channels)) {
+            self.prepared = None;
+            self.inner
+                .prepare(ProcessSpec::new(sample_rate, MAX_BLOCK, channels))
+                .map_err(errors::core)?;
+            self.prepared = Some((sample_rate, channels));
+        }
+        Ok(())
+    }
+
+    fn unknown(&self, name: &str) -> PyErr {
+        let d = self.inner.description().map(|d| d.setting_names());
+        PyAttributeError::new_err(format!(
+            "{} has no setting `{name}` (it has: {})",
+            self.inner.name(),
+            d.unwrap_or_default()
+        ))
+    }
+}
+
+fn key_of(sidechain: Option<&Bound<'_, PyAny>>, frames: usize) -> PyResult<Option<Audio>> {
+    let Some(obj) = sidechain else {
+        return Ok(None);
+    };
+    let key = audio::read(obj, "sidechain")?;
+    if key.frames() != frames {
+        return Err(PyValueError::new_err(format!(
+            "sidechain has {} samples but audio has {frames}: they must have the same length",
+            key.frames()
+        )));
+    }
+    Ok(Some(key))
+}
+
+fn run(p: &mut dyn Processor, buf: &mut [Vec<f32>], key: Option<&[Vec<f32>]>) {
+    let mut parts: Vec<&mut [f32]> = buf.iter_mut().map(|c| &mut c[..]).collect();
+    match key {
+        Some(k) => {
+            let keys: Vec<&[f32]> = k.iter().map(|c| &c[..]).collect();
+            p.process_sidechain(&mut parts, &keys);
+        }
+        None => p.process(&mut parts),
+    }
+}
+
+#[pymethods]
+impl NativeProcessor {
+    /// A processor of `kind` (see `mixmaster.kinds()`) with `settings` by name.
+    #[new]
+    #[pyo3(signature = (kind, settings = None))]
+    fn new(kind: &str, settings: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let s = match settings {
+            Some(d) => value::to_settings(d)?,
+            None => Default::default(),
+        };
+        Ok(NativeProcessor {
+            inner: registry::build(kind, &s).map_err(errors::core)?,
+            prepared: None,
+        })
+    }
+
+    /// The registry kind ("compressor").
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.inner.name()
+    }
+
+    /// Every setting's current value, as a dict (options, then parameters).
+    fn settings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        value::from_settings(py, &registry::settings_of(self.inner.as_ref()))
+    }
+
+    /// One setting's value; `AttributeError` naming the valid ones if there is no such setting.
+    fn get_setting<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        let s = registry::settings_of(self.inner.as_ref());
+        match s.get(name) {
+            Some(v) => value::from_value(py, v),
+            None => Err(self.unknown(name)),
+        }
+    }
+
+    /// Sets one setting. A parameter changes smoothly and keeps the state; any other setting
+    /// rebuilds the processor (fresh state, prepared again if it was). Invalid values raise
+    /// `ValueError`/`TypeError` naming the setting and its range, and change nothing.
+    fn set_setting(&mut self, name: &str, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let v = value::to_value(value, name)?;
+        let params = self.inner.params();
+        if let Some(i) = mixmaster::param::index_of(params, name) {
+            let x = mixmaster::settings::param_number(&params[i], &v).map_err(errors::core)?;
+            return self.inner.set_param(i, x).map_err(errors::core);
+        }
+        let desc = self.inner.description();
+        if desc.and_then(|d| d.option(name)).is_none() {
+            return Err(self.unknown(name));
+        }
+        let mut s = registry::settings_of(self.inner.as_ref());
+        s.set(name, v);
+        let mut fresh = registry::build(self.inner.name(), &s).map_err(errors::core)?;
+        if let Some((rate, channels)) = self.prepared {
+            fresh
+                .prepare(ProcessSpec::new(rate, MAX_BLOCK, channels))
+                .map_err(errors::core)?;
+        }
+        self.inner = fresh;
+        Ok(())
+    }
+
+    /// Streams one block: keeps the state between calls and returns exactly the block's
+    /// length (the processor's latency is inside it). `reset=True` clears the state first.
+    #[pyo3(signature = (audio, sample_rate, reset = false, sidechain = None))]
+    fn process<'py>(
+        &mut self,
+        py: Python<'py>,
+        audio: &Bound<'py, PyAny>,
+        sample_rate: f64,
+        reset: bool,
+        sidechain: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let sr = audio::sample_rate(sample_rate)?;
+        let mut a = audio::read(audio, "audio")?;
+        let key = key_of(sidechain, a.frames())?;
+        self.sidechain_ok(key.is_some())?;
+        self.ensure_prepared(sr, a.channels.len())?;
+        if reset {
+            self.inner.reset();
+        }
+        let p = self.inner.as_mut();
+        let buf = &mut a.channels;
+        py.detach(|| run(p, buf, key.as_ref().map(|k| &k.channels[..])));
+        audio::write(py, &a.channels, a.dtype, a.one_d)
+    }
+
+    /// Processes a whole programme from fresh state: the output is aligned with the input and
+    /// as long (latency removed), with the effect's tail appended if `tail` (at most 60 s).
+    #[pyo3(signature = (audio, sample_rate, tail = false, sidechain = None))]
+    fn render<'py>(
+        &mut self,
+        py: Python<'py>,
+        audio: &Bound<'py, PyAny>,
+        sample_rate: f64,
+        tail: bool,
+        sidechain: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let sr = audio::sample_rate(sample_rate)?;
+        let mut a = audio::read(audio, "audio")?;
+        let mut key = key_of(sidechain, a.frames())?;
+        self.sidechain_ok(key.is_some())?;
+        self.ensure_prepared(sr, a.channels.len())?;
+        self.inner.reset();
+        let lat = self.inner.latency_frames();
+        let extra = lat + if tail { tail_frames(self.inner.as_ref(), sr) } else { 0 };
+        pad(&mut a.channels, extra);
+        if let Some(k) = key.as_mut() {
+            pad(&mut k.channels, extra);
+        }
+        let p = self.inner.as_mut();
+        let buf = &mut a.channels;
+        py.detach(|| {
+            run(p, buf, key.as_ref().map(|k| &k.channels[..]));
+            for c in buf.iter_mut() {
+                c.drain(..lat);
+            }
+        });
+        audio::write(py, &a.channels, a.dtype, a.one_d)
+    }
+
+    /// Clears the state (delay lines, envelopes) without changing settings.
+    fn reset(&mut self) {
+        self.inner.reset();
+    }
+
+    /// Frames by which the output lags the input, at the sample rate last processed (0 before).
+    #[getter]
+    fn latency_samples(&self) -> usize {
+        if self.prepared.is_some() {
+            self.inner.latency_frames()
+        } else {
+            0
+        }
+    }
+
+    /// Whether `process` and `render` take a `sidechain` array (the compressor does).
+    #[getter]
+    fn has_sidechain(&self) -> bool {
+        self.inner.has_sidechain()
+    }
+}
+
+impl NativeProcessor {
+    fn sidechain_ok(&self, given: bool) -> PyResult<()> {
+        if given && !self.inner.has_sidechain() {
+            return Err(PyValueError::new_err(format!(
+                "{} has no sidechain input",
+                self.inner.name()
+            )));
+        }
+        Ok(())
+    }
+}
+
+fn tail_frames(p: &dyn Processor, sr: f64) -> usize {
+    p.tail_frames().min((MAX_TAIL_S * sr) as usize)
+}
+
+fn pad(channels: &mut [Vec<f32>], extra: usize) {
+    for c in channels {
+        c.resize(c.len() + extra, 0.0);
+    }
+}
+
+/// Borrows every member of a chain mutably; the same object twice is an error.
+fn borrow_all<'py>(
+    members: &Bound<'py, PyList>,
+) -> PyResult<Vec<PyRefMut<'py, NativeProcessor>>> {
+    let mut out = Vec::with_capacity(members.len());
+    for (i, m) in members.iter().enumerate() {
+        let p = m.cast::<NativeProcessor>().map_err(|_| {
+            PyValueError::new_err(format!("chain item {i} is not a mixmaster processor"))
+        })?;
+        let r = p.try_borrow_mut().map_err(|_| {
+            PyValueError::new_err(format!(
+                "chain item {i} is in use elsewhere (the same processor twice in a chain, or used from two threads at once)"
+            ))
+        })?;
+        out.push(r);
+    }
+    Ok(out)
+}
+
+/// Streams `audio` through `members` in series, keeping their state (the package's
+/// `Chain.process`).
+#[pyfunction]
+#[pyo3(signature = (members, audio, sample_rate, reset = false))]
+pub fn run_chain<'py>(
+    py: Python<'py>,
+    members: &Bound<'py, PyList>,
+    audio: &Bound<'py, PyAny>,
+    sample_rate: f64,
+    reset: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let sr = audio::sample_rate(sample_rate)?;
+    let mut a = audio::read(audio, "audio")?;
+    let mut refs = borrow_all(members)?;
+    for r in refs.iter_mut() {
+        r.ensure_prepared(sr, a.channels.len())?;
+        if reset {
+            r.inner.reset();
+        }
+    }
+    let procs: Vec<&mut dyn Processor> = refs.iter_mut().map(|r| r.inner.as_mut()).collect();
+    let buf = &mut a.channels;
+    py.detach(move || {
+        for p in procs {
+            run(p, buf, None);
+        }
+    });
+    audio::write(py, &a.channels, a.dtype, a.one_d)
+}
+
+/// Runs `audio` through `members` in series from fresh state, aligned with the input (the sum
+/// of their latencies removed), with the tails appended if `tail` (the package's
+/// `Chain.__call__`).
+#[pyfunction]
+#[pyo3(signature = (members, audio, sample_rate, tail = false))]
+pub fn render_chain<'py>(
+    py: Python<'py>,
+    members: &Bound<'py, PyList>,
+    audio: &Bound<'py, PyAny>,
+    sample_rate: f64,
+    tail: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let sr = audio::sample_rate(sample_rate)?;
+    let mut a = audio::read(audio, "audio")?;
+    let mut refs = borrow_all(members)?;
+    let (mut lat, mut tails) = (0usize, 0usize);
+    for r in refs.iter_mut() {
+        r.ensure_prepared(sr, a.channels.len())?;
+        r.inner.reset();
+        lat += r.inner.latency_frames();
+        tails = tails.saturating_add(tail_frames(r.inner.as_ref(), sr));
+    }
+    let extra = lat + if tail { tails.min((MAX_TAIL_S * sr) as usize) } else { 0 };
+    pad(&mut a.channels, extra);
+    let procs: Vec<&mut dyn Processor> = refs.iter_mut().map(|r| r.inner.as_mut()).collect();
+    let buf = &mut a.channels;
+    py.detach(move || {
+        for p in procs {
+            run(p, buf, None);
+        }
+        for c in buf.iter_mut() {
+            c.drain(..lat);
+        }
+    });
+    audio::write(py, &a.channels, a.dtype, a.one_d)
+}
