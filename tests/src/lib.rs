@@ -3,6 +3,7 @@
 //! and left in silence, and the results are compared.
 
 pub mod alloc_counter;
+pub mod kinds;
 
 use mixmaster::{ProcessSpec, Processor};
 

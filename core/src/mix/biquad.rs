@@ -178,8 +178,27 @@ pub struct Design {
 
 /// Largest Q accepted.
 pub const MAX_Q: f64 = 100.0;
+/// Smallest Q accepted.
+pub const MIN_Q: f64 = 0.001;
+/// Lowest filter frequency accepted, in Hz.
+pub const MIN_FREQUENCY_HZ: f64 = 1.0;
 /// Largest |gain| of peaking and shelf filters, in dB.
 pub const MAX_EQ_GAIN_DB: f64 = 36.0;
+
+/// A filter frequency: from [`MIN_FREQUENCY_HZ`] to below Nyquist of `sample_rate`.
+pub fn check_frequency(hz: f64, sample_rate: f64) -> Result<f64> {
+    validate::in_range_note(
+        "frequency_hz",
+        hz,
+        Range::closed_open(MIN_FREQUENCY_HZ, sample_rate * 0.5),
+        "from 1 Hz to below Nyquist",
+    )
+}
+
+/// A Q from [`MIN_Q`] to [`MAX_Q`].
+pub fn check_q(q: f64) -> Result<f64> {
+    validate::in_range("q", q, Range::closed(MIN_Q, MAX_Q))
+}
 
 impl Design {
     /// A design with Q = 0.7071 and 0 dB gain.
@@ -195,13 +214,8 @@ impl Design {
     /// Checks every field for `sample_rate`.
     pub fn validate(&self, sample_rate: f64) -> Result<()> {
         validate::sample_rate(sample_rate)?;
-        validate::frequency("frequency_hz", self.frequency_hz, sample_rate)?;
-        validate::in_range_note(
-            "q",
-            self.q,
-            Range::open_closed(0.0, MAX_Q),
-            "Q must be above 0",
-        )?;
+        check_frequency(self.frequency_hz, sample_rate)?;
+        check_q(self.q)?;
         validate::in_range(
             "gain_db",
             self.gain_db,

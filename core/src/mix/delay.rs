@@ -21,8 +21,11 @@ use crate::validate;
 /// Ramp time of a delay-time change, in seconds.
 pub const TIME_RAMP_S: f64 = 0.1;
 
+/// The longest delay, in ms.
+pub const MAX_DELAY_MS: f64 = 60_000.0;
+
 crate::params! { Delay {
-    time_ms: [0.0, 10_000.0] = 250.0, "ms", "Delay time, up to max_ms (ramped, so changes glide).",
+    time_ms: [0.0, MAX_DELAY_MS] = 250.0, "ms", "Delay time, up to max_ms (ramped, so changes glide).",
         set = Delay::set_time_ms, get = |d| d.time_ms;
     feedback: [0.0, 0.99] = 0.3, "", "Share of the delayed signal fed back.",
         set = Delay::set_feedback, get = |d| d.feedback;
@@ -88,7 +91,7 @@ impl Delay {
     /// A delay whose time can go up to `max_ms` (allocated at `prepare`), set to
     /// `min(250, max_ms)` ms, feedback 0.3, damping 8 kHz, mix 0.5.
     pub fn new(max_ms: f64) -> Result<Self> {
-        validate::in_range("max_ms", max_ms, Range::open_closed(0.0, 60_000.0))?;
+        validate::in_range("max_ms", max_ms, Range::open_closed(0.0, MAX_DELAY_MS))?;
         let time_ms = max_ms.min(250.0);
         Ok(Delay {
             max_ms,

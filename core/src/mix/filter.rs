@@ -211,9 +211,9 @@ pub(crate) fn run_sections(
 }
 
 crate::params! { Filter {
-    frequency_hz: [1.0, 768_000.0] = 1000.0, "Hz", "Cutoff or centre frequency; below Nyquist.",
+    frequency_hz: [biquad::MIN_FREQUENCY_HZ, 768_000.0] = 1000.0, "Hz", "Cutoff or centre frequency; below Nyquist.",
         set = Filter::set_frequency, get = |f| f.design.frequency_hz;
-    q: [0.001, biquad::MAX_Q] = core::f64::consts::FRAC_1_SQRT_2, "", "Quality factor: resonance of pass filters, width of bells and notches.",
+    q: [biquad::MIN_Q, biquad::MAX_Q] = core::f64::consts::FRAC_1_SQRT_2, "", "Quality factor: resonance of pass filters, width of bells and notches.",
         set = Filter::set_q, get = |f| f.design.q;
     gain_db: [-biquad::MAX_EQ_GAIN_DB, biquad::MAX_EQ_GAIN_DB] = 0.0, "dB", "Boost or cut of peaking and shelving filters.",
         set = Filter::set_gain_db, get = |f| f.design.gain_db;
@@ -280,7 +280,7 @@ impl Filter {
     /// Sets the cutoff or centre frequency (ramped). Must be below Nyquist once prepared.
     pub fn set_frequency(&mut self, hz: f64) -> Result<()> {
         let fs = self.spec.map_or(1_536_000.0, |s| s.sample_rate);
-        validate::frequency("frequency_hz", hz, fs)?;
+        biquad::check_frequency(hz, fs)?;
         self.design.frequency_hz = hz;
         self.retarget();
         Ok(())
@@ -288,12 +288,7 @@ impl Filter {
 
     /// Sets Q (ramped), in (0, 100].
     pub fn set_q(&mut self, q: f64) -> Result<()> {
-        validate::in_range_note(
-            "q",
-            q,
-            Range::open_closed(0.0, biquad::MAX_Q),
-            "Q must be above 0",
-        )?;
+        biquad::check_q(q)?;
         self.design.q = q;
         self.retarget();
         Ok(())
@@ -569,6 +564,15 @@ fn kind_from_options(o: &mut Options<'_>) -> Result<FilterKind> {
             | FilterKind::LinkwitzRileyLowPass(_)
             | FilterKind::LinkwitzRileyHighPass(_)
     );
+    let first_order = matches!(name, "low_pass_1" | "high_pass_1");
+    if first_order && order > 2 {
+        return Err(Error::Parameter {
+            name: "order",
+            value: f64::from(order),
+            range: Range::closed(1.0, 1.0),
+            note: "low_pass_1 and high_pass_1 are first-order (or use low_pass/high_pass with an order)",
+        });
+    }
     if !uses_order && order != 2 {
         return Err(Error::Parameter {
             name: "order",
