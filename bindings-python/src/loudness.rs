@@ -270,7 +270,10 @@ pub fn normalize_album<'py>(
         )));
     }
     let l = self::layout(layout, channels)?;
-    let mut planar: Vec<Vec<Vec<f32>>> = audios.iter_mut().map(|a| std::mem::take(&mut a.channels)).collect();
+    let mut planar: Vec<Vec<Vec<f32>>> = audios
+        .iter_mut()
+        .map(|a| std::mem::take(&mut a.channels))
+        .collect();
     let r = py
         .detach(|| norm::normalize_album(sr, l, &mut planar, t))
         .map_err(errors::core)?;

@@ -182,7 +182,12 @@ impl NativeProcessor {
         self.ensure_prepared(sr, a.channels.len())?;
         self.inner.reset();
         let lat = self.inner.latency_frames();
-        let extra = lat + if tail { tail_frames(self.inner.as_ref(), sr) } else { 0 };
+        let extra = lat
+            + if tail {
+                tail_frames(self.inner.as_ref(), sr)
+            } else {
+                0
+            };
         pad(&mut a.channels, extra);
         if let Some(k) = key.as_mut() {
             pad(&mut k.channels, extra);
@@ -243,9 +248,7 @@ fn pad(channels: &mut [Vec<f32>], extra: usize) {
 }
 
 /// Borrows every member of a chain mutably; the same object twice is an error.
-fn borrow_all<'py>(
-    members: &Bound<'py, PyList>,
-) -> PyResult<Vec<PyRefMut<'py, NativeProcessor>>> {
+fn borrow_all<'py>(members: &Bound<'py, PyList>) -> PyResult<Vec<PyRefMut<'py, NativeProcessor>>> {
     let mut out = Vec::with_capacity(members.len());
     for (i, m) in members.iter().enumerate() {
         let p = m.cast::<NativeProcessor>().map_err(|_| {
@@ -313,7 +316,12 @@ pub fn render_chain<'py>(
         lat += r.inner.latency_frames();
         tails = tails.saturating_add(tail_frames(r.inner.as_ref(), sr));
     }
-    let extra = lat + if tail { tails.min((MAX_TAIL_S * sr) as usize) } else { 0 };
+    let extra = lat
+        + if tail {
+            tails.min((MAX_TAIL_S * sr) as usize)
+        } else {
+            0
+        };
     pad(&mut a.channels, extra);
     let procs: Vec<&mut dyn Processor> = refs.iter_mut().map(|r| r.inner.as_mut()).collect();
     let buf = &mut a.channels;

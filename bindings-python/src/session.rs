@@ -50,7 +50,10 @@ fn to_toml(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<toml::Value> {
         }
         return Ok(toml::Value::Array(items));
     }
-    if let Ok(x) = obj.call_method0("__float__").and_then(|f| f.extract::<f64>()) {
+    if let Ok(x) = obj
+        .call_method0("__float__")
+        .and_then(|f| f.extract::<f64>())
+    {
         return Ok(toml::Value::Float(x));
     }
     Err(PyTypeError::new_err(format!(
@@ -105,9 +108,9 @@ impl NativeSession {
     #[staticmethod]
     fn from_dict(d: &Bound<'_, PyDict>) -> PyResult<Self> {
         let v = to_toml(d.as_any(), "session")?;
-        let session: Session = v
-            .try_into()
-            .map_err(|e: toml::de::Error| PyValueError::new_err(format!("session: {}", e.message().trim())))?;
+        let session: Session = v.try_into().map_err(|e: toml::de::Error| {
+            PyValueError::new_err(format!("session: {}", e.message().trim()))
+        })?;
         Ok(NativeSession { session })
     }
 

@@ -35,7 +35,10 @@ pub fn to_value(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Value> {
         return Ok(Value::List(items));
     }
     if obj.hasattr("__float__")? && !obj.hasattr("__len__")? {
-        if let Ok(x) = obj.call_method0("__float__").and_then(|f| f.extract::<f64>()) {
+        if let Ok(x) = obj
+            .call_method0("__float__")
+            .and_then(|f| f.extract::<f64>())
+        {
             return Ok(Value::Number(x));
         }
     }
