@@ -120,10 +120,10 @@ pub fn cases() -> Vec<Case> {
                 Settings::new().with(
                     "bands",
                     vec![
-                        band("high_pass", 40.0, 0.7071, 0.0),
+                        band("high_pass", 40.0, 0.75, 0.0),
                         band("peaking", 400.0, 1.2, -3.0),
-                        band("high_shelf", 6000.0, 0.7071, 2.5).with("enabled", false),
-                        band("low_shelf", 150.0, 0.7071, 2.0),
+                        band("high_shelf", 6000.0, 0.75, 2.5).with("enabled", false),
+                        band("low_shelf", 150.0, 0.75, 2.0),
                     ],
                 ),
             )],
@@ -174,7 +174,7 @@ pub fn cases() -> Vec<Case> {
                 Settings::new()
                     .with("taps", 1023.0)
                     .with("partition", 256.0)
-                    .with("bands", vec![band("low_shelf", 200.0, 0.7071, 3.0)]),
+                    .with("bands", vec![band("low_shelf", 200.0, 0.75, 3.0)]),
             )],
         ),
         case(
