@@ -316,9 +316,9 @@ pub fn manifest_json(cases: &[Case]) -> String {
                 )
             })
             .collect();
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "  {{\"name\": \"{n}\", \"sample_rate\": {sr:?}, \"channels\": {ch}, \"frames\": {fr}, \"block\": {bl}, \"input\": \"{n}.in.f32\", \"output\": \"{n}.out.f32\", \"stages\": [{st}]}}{comma}\n",
+            "  {{\"name\": \"{n}\", \"sample_rate\": {sr:?}, \"channels\": {ch}, \"frames\": {fr}, \"block\": {bl}, \"input\": \"{n}.in.f32\", \"output\": \"{n}.out.f32\", \"stages\": [{st}]}}{comma}",
             n = c.name,
             sr = c.sample_rate,
             ch = c.channels,
