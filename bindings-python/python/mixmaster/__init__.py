@@ -253,7 +253,7 @@ for _desc in KINDS:
 globals().update(_PROCESSOR_CLASSES)
 
 
-def processor(kind: str, **settings: Any) -> Processor:
+def processor(kind: str, /, **settings: Any) -> Processor:
     """A processor by registry kind name: ``processor("compressor", ratio=4)``."""
     for d in KINDS:
         if kind == d["kind"] or kind in d["aliases"]:
