@@ -10,6 +10,8 @@ use numpy::{
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
+use crate::stream::{Samples, SamplesMut};
+
 /// The element type of an array.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dtype {
@@ -29,15 +31,66 @@ pub struct Audio {
     pub one_d: bool,
 }
 
-impl Audio {
-    /// Frames per channel.
-    pub fn frames(&self) -> usize {
-        self.channels.first().map_or(0, |c| c.len())
+/// A validated input array, borrowed read-only from numpy (no copy).
+pub struct Input<'py> {
+    ro32: Option<numpy::PyReadonlyArrayDyn<'py, f32>>,
+    ro64: Option<numpy::PyReadonlyArrayDyn<'py, f64>>,
+    /// The input's dtype.
+    pub dtype: Dtype,
+    /// Whether it is 1-D (mono).
+    pub one_d: bool,
+    /// Channels (rows).
+    pub channels: usize,
+    /// Frames (columns).
+    pub frames: usize,
+}
+
+impl Input<'_> {
+    /// The samples, planar, straight from numpy's buffer.
+    pub fn samples(&self) -> PyResult<Samples<'_>> {
+        Ok(match (&self.ro32, &self.ro64) {
+            (Some(a), _) => Samples::F32(a.as_slice()?),
+            (_, Some(a)) => Samples::F64(a.as_slice()?),
+            _ => unreachable!("an input holds one of the two dtypes"),
+        })
+    }
+
+    /// The samples as planar `f32` vectors (a copy).
+    pub fn to_audio(&self) -> PyResult<Audio> {
+        let n = self.frames;
+        let channels = match self.samples()? {
+            Samples::F32(s) => (0..self.channels)
+                .map(|c| s[c * n..(c + 1) * n].to_vec())
+                .collect(),
+            Samples::F64(s) => (0..self.channels)
+                .map(|c| s[c * n..(c + 1) * n].iter().map(|&x| x as f32).collect())
+                .collect(),
+        };
+        Ok(Audio {
+            channels,
+            dtype: self.dtype,
+            one_d: self.one_d,
+        })
+    }
+
+    /// The channels as `f32` slices: borrowed for float32 input, converted into `store` for
+    /// float64.
+    pub fn slices<'a>(&'a self, store: &'a mut Vec<Vec<f32>>) -> PyResult<Vec<&'a [f32]>> {
+        let n = self.frames;
+        Ok(match self.samples()? {
+            Samples::F32(s) => (0..self.channels).map(|c| &s[c * n..(c + 1) * n]).collect(),
+            Samples::F64(s) => {
+                *store = (0..self.channels)
+                    .map(|c| s[c * n..(c + 1) * n].iter().map(|&x| x as f32).collect())
+                    .collect();
+                store.iter().map(|c| &c[..]).collect()
+            }
+        })
     }
 }
 
-/// Reads `obj` as audio; `what` names it in errors ("audio", "sidechain").
-pub fn read(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Audio> {
+/// Checks `obj` as audio and borrows it; `what` names it in errors ("audio", "sidechain").
+pub fn input<'py>(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Input<'py>> {
     let py = obj.py();
     let arr = obj.cast::<PyUntypedArray>().map_err(|_| {
         PyTypeError::new_err(format!(
@@ -60,7 +113,7 @@ pub fn read(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Audio> {
         }
     };
     if channels == 0 || channels > MAX_CHANNELS {
-        let hint = if frames >= 1 && frames <= MAX_CHANNELS {
+        let hint = if (1..=MAX_CHANNELS).contains(&frames) {
             format!(
                 "; shape {shape:?} looks like (samples, channels): pass {what}.T (and numpy.ascontiguousarray)"
             )
@@ -77,34 +130,85 @@ pub fn read(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Audio> {
         )));
     }
     let dt = arr.dtype();
-    let planar = |flat: &[f32]| -> Vec<Vec<f32>> {
-        if frames == 0 {
-            vec![Vec::new(); channels]
-        } else {
-            flat.chunks_exact(frames).map(|c| c.to_vec()).collect()
-        }
-    };
-    if dt.is_equiv_to(&numpy::dtype::<f32>(py)) {
-        let a = obj.cast::<PyArrayDyn<f32>>()?.readonly();
-        let flat = a.as_slice()?;
-        Ok(Audio {
-            channels: planar(flat),
-            dtype: Dtype::F32,
-            one_d,
-        })
+    let (ro32, ro64, dtype) = if dt.is_equiv_to(&numpy::dtype::<f32>(py)) {
+        (
+            Some(obj.cast::<PyArrayDyn<f32>>()?.readonly()),
+            None,
+            Dtype::F32,
+        )
     } else if dt.is_equiv_to(&numpy::dtype::<f64>(py)) {
-        let a = obj.cast::<PyArrayDyn<f64>>()?.readonly();
-        let flat: Vec<f32> = a.as_slice()?.iter().map(|&x| x as f32).collect();
-        Ok(Audio {
-            channels: planar(&flat),
-            dtype: Dtype::F64,
-            one_d,
-        })
+        (
+            None,
+            Some(obj.cast::<PyArrayDyn<f64>>()?.readonly()),
+            Dtype::F64,
+        )
     } else {
-        Err(PyTypeError::new_err(format!(
+        return Err(PyTypeError::new_err(format!(
             "{what} has dtype {}; use float32 or float64 ({what}.astype(numpy.float32))",
             dt.str()?
-        )))
+        )));
+    };
+    Ok(Input {
+        ro32,
+        ro64,
+        dtype,
+        one_d,
+        channels,
+        frames,
+    })
+}
+
+/// Reads `obj` as audio into planar `f32` vectors (a copy).
+pub fn read(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Audio> {
+    input(obj, what)?.to_audio()
+}
+
+/// A new zeroed array of `dtype`, (channels, frames) or (frames,) if `one_d`.
+pub fn new_output<'py>(
+    py: Python<'py>,
+    dtype: Dtype,
+    one_d: bool,
+    channels: usize,
+    frames: usize,
+) -> Output<'py> {
+    let shape: Vec<usize> = if one_d && channels == 1 {
+        vec![frames]
+    } else {
+        vec![channels, frames]
+    };
+    match dtype {
+        Dtype::F32 => Output::F32(PyArrayDyn::<f32>::zeros(py, shape.as_slice(), false)),
+        Dtype::F64 => Output::F64(PyArrayDyn::<f64>::zeros(py, shape.as_slice(), false)),
+    }
+}
+
+/// A new output array.
+pub enum Output<'py> {
+    /// float32
+    F32(Bound<'py, PyArrayDyn<f32>>),
+    /// float64
+    F64(Bound<'py, PyArrayDyn<f64>>),
+}
+
+impl<'py> Output<'py> {
+    /// Its buffer, to fill (the array is new: nothing else refers to it yet).
+    pub fn samples_mut(&self) -> PyResult<SamplesMut<'_>> {
+        // SAFETY: the array was just made by `new_output` and has not been handed to Python,
+        // so no other reference to its buffer exists while the slice lives.
+        Ok(unsafe {
+            match self {
+                Output::F32(a) => SamplesMut::F32(a.as_slice_mut()?),
+                Output::F64(a) => SamplesMut::F64(a.as_slice_mut()?),
+            }
+        })
+    }
+
+    /// The array as a Python object.
+    pub fn into_any(self) -> Bound<'py, PyAny> {
+        match self {
+            Output::F32(a) => a.into_any(),
+            Output::F64(a) => a.into_any(),
+        }
     }
 }
 

@@ -12,6 +12,7 @@ mod errors;
 mod loudness;
 mod processor;
 mod session;
+mod stream;
 mod value;
 
 use pyo3::prelude::*;

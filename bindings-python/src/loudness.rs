@@ -65,9 +65,10 @@ pub fn measure<'py>(
     hop_s: f64,
 ) -> PyResult<Bound<'py, PyDict>> {
     let sr = audio::sample_rate(sample_rate)?;
-    let a = audio::read(audio, "audio")?;
-    let l = self::layout(layout, a.channels.len())?;
-    let refs: Vec<&[f32]> = a.channels.iter().map(|c| &c[..]).collect();
+    let input = audio::input(audio, "audio")?;
+    let l = self::layout(layout, input.channels)?;
+    let mut store = Vec::new();
+    let refs = input.slices(&mut store)?;
     let r = py
         .detach(|| analyze(sr, l, &refs, hop_s))
         .map_err(errors::core)?;
@@ -119,15 +120,16 @@ impl NativeMeter {
 
     /// Adds a block (channels, samples) — or (samples,) for a mono meter.
     fn add(&mut self, py: Python<'_>, block: &Bound<'_, PyAny>) -> PyResult<()> {
-        let a = audio::read(block, "block")?;
-        if a.channels.len() != self.meter.channels() {
+        let input = audio::input(block, "block")?;
+        if input.channels != self.meter.channels() {
             return Err(PyValueError::new_err(format!(
                 "block has {} channels but the meter has {}",
-                a.channels.len(),
+                input.channels,
                 self.meter.channels()
             )));
         }
-        let refs: Vec<&[f32]> = a.channels.iter().map(|c| &c[..]).collect();
+        let mut store = Vec::new();
+        let refs = input.slices(&mut store)?;
         let m = &mut self.meter;
         py.detach(|| m.try_add_planar(&refs)).map_err(errors::core)
     }

@@ -13,8 +13,9 @@ use pyo3::exceptions::{PyAttributeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
-use crate::audio::{self, Audio};
+use crate::audio::{self, Input};
 use crate::errors;
+use crate::stream::{self, Job};
 use crate::value;
 
 /// The block size processors are prepared for (longer arrays are processed in pieces).
@@ -52,29 +53,57 @@ impl NativeProcessor {
     }
 }
 
-fn key_of(sidechain: Option<&Bound<'_, PyAny>>, frames: usize) -> PyResult<Option<Audio>> {
+fn key_of<'py>(
+    sidechain: Option<&Bound<'py, PyAny>>,
+    input: &Input<'py>,
+) -> PyResult<Option<Input<'py>>> {
     let Some(obj) = sidechain else {
         return Ok(None);
     };
-    let key = audio::read(obj, "sidechain")?;
-    if key.frames() != frames {
+    let key = audio::input(obj, "sidechain")?;
+    if key.frames != input.frames {
         return Err(PyValueError::new_err(format!(
-            "sidechain has {} samples but audio has {frames}: they must have the same length",
-            key.frames()
+            "sidechain has {} samples but audio has {}: they must have the same length",
+            key.frames, input.frames
+        )));
+    }
+    if key.channels != 1 && key.channels != input.channels {
+        return Err(PyValueError::new_err(format!(
+            "sidechain has {} channels: give 1 (used for all) or as many as the audio ({})",
+            key.channels, input.channels
         )));
     }
     Ok(Some(key))
 }
 
-fn run(p: &mut dyn Processor, buf: &mut [Vec<f32>], key: Option<&[Vec<f32>]>) {
-    let mut parts: Vec<&mut [f32]> = buf.iter_mut().map(|c| &mut c[..]).collect();
-    match key {
-        Some(k) => {
-            let keys: Vec<&[f32]> = k.iter().map(|c| &c[..]).collect();
-            p.process_sidechain(&mut parts, &keys);
-        }
-        None => p.process(&mut parts),
+/// Runs `input` through `procs` in series into a new array of `out_frames` frames, dropping
+/// the first `skip` frames of output; the GIL is released while it runs.
+fn execute<'py>(
+    py: Python<'py>,
+    procs: &mut [&mut (dyn Processor + 'static)],
+    input: &Input<'py>,
+    key: Option<&Input<'py>>,
+    skip: usize,
+    out_frames: usize,
+) -> PyResult<Bound<'py, PyAny>> {
+    let out = audio::new_output(py, input.dtype, input.one_d, input.channels, out_frames);
+    {
+        let key = match key {
+            Some(k) => Some((k.samples()?, k.channels)),
+            None => None,
+        };
+        let job = Job {
+            input: input.samples()?,
+            channels: input.channels,
+            frames: input.frames,
+            key,
+            skip,
+            out_frames,
+        };
+        let dst = out.samples_mut()?;
+        py.detach(|| stream::run(procs, &job, dst));
     }
+    Ok(out.into_any())
 }
 
 #[pymethods]
@@ -151,17 +180,22 @@ impl NativeProcessor {
         sidechain: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let sr = audio::sample_rate(sample_rate)?;
-        let mut a = audio::read(audio, "audio")?;
-        let key = key_of(sidechain, a.frames())?;
+        let input = audio::input(audio, "audio")?;
+        let key = key_of(sidechain, &input)?;
         self.sidechain_ok(key.is_some())?;
-        self.ensure_prepared(sr, a.channels.len())?;
+        self.ensure_prepared(sr, input.channels)?;
         if reset {
             self.inner.reset();
         }
-        let p = self.inner.as_mut();
-        let buf = &mut a.channels;
-        py.detach(|| run(p, buf, key.as_ref().map(|k| &k.channels[..])));
-        audio::write(py, &a.channels, a.dtype, a.one_d)
+        let frames = input.frames;
+        execute(
+            py,
+            &mut [self.inner.as_mut()],
+            &input,
+            key.as_ref(),
+            0,
+            frames,
+        )
     }
 
     /// Processes a whole programme from fresh state: the output is aligned with the input and
@@ -176,31 +210,26 @@ impl NativeProcessor {
         sidechain: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let sr = audio::sample_rate(sample_rate)?;
-        let mut a = audio::read(audio, "audio")?;
-        let mut key = key_of(sidechain, a.frames())?;
+        let input = audio::input(audio, "audio")?;
+        let key = key_of(sidechain, &input)?;
         self.sidechain_ok(key.is_some())?;
-        self.ensure_prepared(sr, a.channels.len())?;
+        self.ensure_prepared(sr, input.channels)?;
         self.inner.reset();
         let lat = self.inner.latency_frames();
-        let extra = lat
-            + if tail {
-                tail_frames(self.inner.as_ref(), sr)
-            } else {
-                0
-            };
-        pad(&mut a.channels, extra);
-        if let Some(k) = key.as_mut() {
-            pad(&mut k.channels, extra);
-        }
-        let p = self.inner.as_mut();
-        let buf = &mut a.channels;
-        py.detach(|| {
-            run(p, buf, key.as_ref().map(|k| &k.channels[..]));
-            for c in buf.iter_mut() {
-                c.drain(..lat);
-            }
-        });
-        audio::write(py, &a.channels, a.dtype, a.one_d)
+        let extra = if tail {
+            tail_frames(self.inner.as_ref(), sr)
+        } else {
+            0
+        };
+        let frames = input.frames + extra;
+        execute(
+            py,
+            &mut [self.inner.as_mut()],
+            &input,
+            key.as_ref(),
+            lat,
+            frames,
+        )
     }
 
     /// Clears the state (delay lines, envelopes) without changing settings.
@@ -241,12 +270,6 @@ fn tail_frames(p: &dyn Processor, sr: f64) -> usize {
     p.tail_frames().min((MAX_TAIL_S * sr) as usize)
 }
 
-fn pad(channels: &mut [Vec<f32>], extra: usize) {
-    for c in channels {
-        c.resize(c.len() + extra, 0.0);
-    }
-}
-
 /// Borrows every member of a chain mutably; the same object twice is an error.
 fn borrow_all<'py>(members: &Bound<'py, PyList>) -> PyResult<Vec<PyRefMut<'py, NativeProcessor>>> {
     let mut out = Vec::with_capacity(members.len());
@@ -276,22 +299,18 @@ pub fn run_chain<'py>(
     reset: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
     let sr = audio::sample_rate(sample_rate)?;
-    let mut a = audio::read(audio, "audio")?;
+    let input = audio::input(audio, "audio")?;
     let mut refs = borrow_all(members)?;
     for r in refs.iter_mut() {
-        r.ensure_prepared(sr, a.channels.len())?;
+        r.ensure_prepared(sr, input.channels)?;
         if reset {
             r.inner.reset();
         }
     }
-    let procs: Vec<&mut dyn Processor> = refs.iter_mut().map(|r| r.inner.as_mut()).collect();
-    let buf = &mut a.channels;
-    py.detach(move || {
-        for p in procs {
-            run(p, buf, None);
-        }
-    });
-    audio::write(py, &a.channels, a.dtype, a.one_d)
+    let mut procs: Vec<&mut (dyn Processor + 'static)> =
+        refs.iter_mut().map(|r| r.inner.as_mut()).collect();
+    let frames = input.frames;
+    execute(py, &mut procs, &input, None, 0, frames)
 }
 
 /// Runs `audio` through `members` in series from fresh state, aligned with the input (the sum
@@ -307,31 +326,22 @@ pub fn render_chain<'py>(
     tail: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
     let sr = audio::sample_rate(sample_rate)?;
-    let mut a = audio::read(audio, "audio")?;
+    let input = audio::input(audio, "audio")?;
     let mut refs = borrow_all(members)?;
     let (mut lat, mut tails) = (0usize, 0usize);
     for r in refs.iter_mut() {
-        r.ensure_prepared(sr, a.channels.len())?;
+        r.ensure_prepared(sr, input.channels)?;
         r.inner.reset();
         lat += r.inner.latency_frames();
         tails = tails.saturating_add(tail_frames(r.inner.as_ref(), sr));
     }
-    let extra = lat
-        + if tail {
-            tails.min((MAX_TAIL_S * sr) as usize)
-        } else {
-            0
-        };
-    pad(&mut a.channels, extra);
-    let procs: Vec<&mut dyn Processor> = refs.iter_mut().map(|r| r.inner.as_mut()).collect();
-    let buf = &mut a.channels;
-    py.detach(move || {
-        for p in procs {
-            run(p, buf, None);
-        }
-        for c in buf.iter_mut() {
-            c.drain(..lat);
-        }
-    });
-    audio::write(py, &a.channels, a.dtype, a.one_d)
+    let extra = if tail {
+        tails.min((MAX_TAIL_S * sr) as usize)
+    } else {
+        0
+    };
+    let mut procs: Vec<&mut (dyn Processor + 'static)> =
+        refs.iter_mut().map(|r| r.inner.as_mut()).collect();
+    let frames = input.frames + extra;
+    execute(py, &mut procs, &input, None, lat, frames)
 }
