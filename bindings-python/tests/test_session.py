@@ -1,6 +1,7 @@
 """Sessions and the mixer from Python: the command's session files render the same, bit for bit;
 TOML and dict round trips; errors name the line, the track, the insert and the setting."""
 
+import os
 import pathlib
 import pickle
 import shutil
@@ -56,7 +57,10 @@ ceiling_dbtp = -1.0
 
 
 def command():
-    for profile in ("release", "debug"):
+    if os.environ.get("MIXMASTER_BIN"):
+        exe = pathlib.Path(os.environ["MIXMASTER_BIN"])
+        return exe if exe.exists() else None
+    for profile in ("debug", "release"):
         exe = REPO / "target" / profile / "mixmaster"
         if exe.exists():
             return exe
