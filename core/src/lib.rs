@@ -53,3 +53,8 @@ pub use error::{Error, Result};
 pub use param::ParamInfo;
 pub use processor::{Chain, ProcessSpec, Processor};
 pub use settings::{Settings, Value};
+
+/// The README's Rust examples, compiled and run as doctests so that they work when pasted.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
