@@ -179,11 +179,7 @@ impl NativeProcessor {
         reset: bool,
         sidechain: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let sr = audio::sample_rate(sample_rate)?;
-        let input = audio::input(audio, "audio")?;
-        let key = key_of(sidechain, &input)?;
-        self.sidechain_ok(key.is_some())?;
-        self.ensure_prepared(sr, input.channels)?;
+        let (input, key, _) = self.begin(audio, sample_rate, sidechain)?;
         if reset {
             self.inner.reset();
         }
@@ -209,11 +205,7 @@ impl NativeProcessor {
         tail: bool,
         sidechain: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let sr = audio::sample_rate(sample_rate)?;
-        let input = audio::input(audio, "audio")?;
-        let key = key_of(sidechain, &input)?;
-        self.sidechain_ok(key.is_some())?;
-        self.ensure_prepared(sr, input.channels)?;
+        let (input, key, sr) = self.begin(audio, sample_rate, sidechain)?;
         self.inner.reset();
         let lat = self.inner.latency_frames();
         let extra = if tail {
@@ -255,14 +247,25 @@ impl NativeProcessor {
 }
 
 impl NativeProcessor {
-    fn sidechain_ok(&self, given: bool) -> PyResult<()> {
-        if given && !self.inner.has_sidechain() {
+    /// Checks the arguments of a processing call and prepares for them: the input, the key
+    /// and the sample rate.
+    fn begin<'py>(
+        &mut self,
+        audio: &Bound<'py, PyAny>,
+        sample_rate: f64,
+        sidechain: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<(Input<'py>, Option<Input<'py>>, f64)> {
+        let sr = audio::sample_rate(sample_rate)?;
+        let input = audio::input(audio, "audio")?;
+        let key = key_of(sidechain, &input)?;
+        if key.is_some() && !self.inner.has_sidechain() {
             return Err(PyValueError::new_err(format!(
                 "{} has no sidechain input",
                 self.inner.name()
             )));
         }
-        Ok(())
+        self.ensure_prepared(sr, input.channels)?;
+        Ok((input, key, sr))
     }
 }
 
