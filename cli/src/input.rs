@@ -41,8 +41,24 @@ impl Input {
                     .map_err(|_| e),
                 Err(e) => Err(e),
             }
-        } else {
+        } else if let Some(kind) = unsupported(&head[..got]) {
+            bail!(
+                "{shown} is {kind}: that format is not supported (mixmaster reads WAV, {})",
+                crate::decode::FORMATS
+            );
+        } else if known(&head[..got]) {
             Ok(Input::Decoded(Box::new(Decoded::open(path)?)))
+        } else {
+            // No signature of a format read: the decoder may still find a stream in it (an MP3
+            // after junk), but if not, the format is the problem, not damage.
+            Decoded::open(path)
+                .map(|d| Input::Decoded(Box::new(d)))
+                .map_err(|_| {
+                    anyhow::anyhow!(
+                        "{shown} is not a WAV file nor another audio format mixmaster reads ({}): its format is not supported",
+                        crate::decode::FORMATS
+                    )
+                })
         }
     }
 
@@ -78,6 +94,33 @@ impl Input {
             Input::Decoded(d) => d.read_into(out),
         }
     }
+}
+
+/// Whether `head` starts like a FLAC, Ogg, MP3 (ID3 tag or frame) or AIFF file.
+fn known(head: &[u8]) -> bool {
+    let magic: [&[u8]; 4] = [b"fLaC", b"OggS", b"ID3", b"FORM"];
+    // An MPEG audio frame: 11 sync bits.
+    magic.iter().any(|k| head.starts_with(k))
+        || (head.len() >= 2 && head[0] == 0xff && head[1] & 0xe0 == 0xe0)
+}
+
+/// What a file that is surely not in one of the formats read is, from its first bytes: `None`
+/// when it may be one (the decoder then decides). The decoder's probe scans a file for anything
+/// resembling a frame, so on another container it reports a "damaged" stream instead.
+fn unsupported(head: &[u8]) -> Option<&'static str> {
+    if known(head) {
+        return None;
+    }
+    Some(match head {
+        [_, _, _, _, b'f', b't', b'y', b'p', ..] => "an MP4/M4A file (AAC or ALAC)",
+        [0x30, 0x26, 0xb2, 0x75, ..] => "a Windows Media (WMA/ASF) file",
+        [b'c', b'a', b'f', b'f', ..] => "a Core Audio (CAF) file",
+        [0x1a, 0x45, 0xdf, 0xa3, ..] => "a Matroska/WebM file",
+        [b'R', b'F', b'6', b'4', ..] => "an RF64 file",
+        [b'w', b'v', b'p', b'k', ..] => "a WavPack file",
+        [b'M', b'A', b'C', b' ', ..] => "a Monkey's Audio file",
+        _ => return None,
+    })
 }
 
 /// Reads a whole audio file (WAV, or one of [`crate::decode::FORMATS`]) as planar `f32`.

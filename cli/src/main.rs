@@ -12,17 +12,21 @@ mod processors;
 mod report;
 mod resample;
 mod session;
+mod stream;
 mod wav;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use mixmaster::master::normalize::{normalize, normalize_album};
-use mixmaster::master::{ChannelLayout, analyze};
+use mixmaster::master::normalize::{
+    MAX_CORRECTION_DB, NormalizeReport, Target, normalize, normalize_album,
+};
+use mixmaster::master::{ChannelLayout, LoudnessMeter, LoudnessReport, analyze};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use input::Input;
 use wav::{Audio, Format};
 
 #[derive(Parser)]
@@ -32,7 +36,7 @@ use wav::{Audio, Format};
     about = "Mix, master and meter audio (WAV) with the mixmaster DSP library"
 )]
 struct Cli {
-    /// No progress bars or notes on stderr.
+    /// No progress bars or notes on stderr (warnings and errors still show).
     #[arg(short, long, global = true)]
     quiet: bool,
     #[command(subcommand)]
@@ -90,6 +94,10 @@ enum Command {
         /// Print one JSON object per file instead of text.
         #[arg(long)]
         json: bool,
+        /// Fail (exit 1, the file not written) when the target cannot be reached under the
+        /// ceiling, instead of warning.
+        #[arg(long)]
+        strict: bool,
     },
     /// Measure loudness (BS.1770 / EBU R128), loudness range and peaks.
     Meter {
@@ -120,26 +128,62 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // Errors already printed one per line (`meter` over several files).
+        Err(e) if e.downcast_ref::<Reported>().is_some() => ExitCode::FAILURE,
         Err(e) => {
-            // One line: the context chain joined with ": ".
-            let msg = format!("{e:#}").replace('\n', " ");
-            eprintln!("mixmaster: error: {msg}");
+            error_line(&e);
             ExitCode::FAILURE
         }
     }
 }
 
+/// Errors that have been printed already: exit 1 without another line.
+#[derive(Debug)]
+struct Reported;
+
+impl std::fmt::Display for Reported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("errors reported above")
+    }
+}
+
+impl std::error::Error for Reported {}
+
+/// One error line: the context chain joined with ": ".
+fn error_line(e: &anyhow::Error) {
+    let msg = format!("{e:#}").replace('\n', " ");
+    eprintln!("mixmaster: error: {msg}");
+}
+
+/// A warning on stderr: shown even with `--quiet` (it says the result is not what was asked).
+fn warn(msg: &str) {
+    eprintln!("mixmaster: warning: {msg}");
+}
+
+/// Prints `text` and a newline on stdout. A closed pipe (`mixmaster meter *.wav | head -1`) ends
+/// the program quietly with status 0, as `processors` does; other write errors are errors.
+fn say(text: impl std::fmt::Display) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        r => r.context("cannot write to standard output"),
+    }
+}
+
 fn run(cli: Cli) -> Result<()> {
-    let quiet = cli.quiet || !std::io::stderr().is_terminal();
+    // Notes go to stderr unless --quiet; only the progress bar depends on a terminal.
+    let quiet = cli.quiet;
+    let bar = !cli.quiet && std::io::stderr().is_terminal();
     match cli.command {
-        Command::Demo { output } => run_demo(&output, quiet),
+        Command::Demo { output } => run_demo(&output, quiet, bar),
         Command::Render {
             session,
             output,
             pad,
             bits,
             json,
-        } => run_render(&session, &output, pad, bits, json, quiet),
+        } => run_render(&session, &output, pad, bits, json, quiet, bar),
         Command::Master {
             inputs,
             output,
@@ -149,9 +193,16 @@ fn run(cli: Cli) -> Result<()> {
             album,
             bits,
             json,
+            strict,
         } => {
             let target = session::loudness_target(preset.as_deref(), target_lufs, ceiling_dbtp)?;
-            run_master(&inputs, &output, target, album, bits, json)
+            let opts = MasterOptions {
+                album,
+                bits,
+                json,
+                strict,
+            };
+            run_master(&inputs, &output, target, &opts)
         }
         Command::Meter {
             files,
@@ -163,8 +214,8 @@ fn run(cli: Cli) -> Result<()> {
     }
 }
 
-fn progress(quiet: bool, total: u64, what: &str) -> ProgressBar {
-    if quiet {
+fn progress(bar: bool, total: u64, what: &str) -> ProgressBar {
+    if !bar {
         return ProgressBar::hidden();
     }
     let pb = ProgressBar::new(total);
@@ -187,7 +238,91 @@ fn layout(channels: usize, file: &Path) -> Result<ChannelLayout> {
     }
 }
 
-fn run_demo(dir: &Path, quiet: bool) -> Result<()> {
+/// Writes `audio` to `path`; samples an integer format had to clip are a warning with a remedy.
+fn write_wav(path: &Path, audio: &Audio, bits: Format) -> Result<()> {
+    let w = wav::write(path, audio, bits)?;
+    warn_clipped(path, &w);
+    Ok(())
+}
+
+/// Samples an integer format had to clip: a warning with a remedy.
+fn warn_clipped(path: &Path, w: &wav::Written) {
+    if w.clipped > 0 {
+        warn(&format!(
+            "{}: {} samples clipped at full scale (peak {:+.2} dBFS); lower the master (its gain_db or the tracks'), add a limiter on the master, or write float with --bits 32f",
+            path.display(),
+            w.clipped,
+            20.0 * f64::from(w.peak).log10()
+        ));
+    }
+}
+
+/// Why mastering one programme can miss its target.
+fn why_track() -> String {
+    format!(
+        "getting louder would take more limiting than mastering applies (at most {MAX_CORRECTION_DB} dB beyond the gain), so lower the target, raise the ceiling or compress the mix first"
+    )
+}
+
+/// Why an album can miss its target.
+const WHY_ALBUM: &str = concat!(
+    "album mode applies one gain to every track and does not make up the loudness that ",
+    "limiting the loudest tracks to the ceiling takes off, so lower the target or raise the ceiling"
+);
+
+/// Why `r` missed its target, for a warning or (`--strict`) an error.
+fn not_reached(what: &str, r: &NormalizeReport, why: &str) -> String {
+    format!(
+        "{what}: target {:.1} LUFS not reached: {:.1} LUFS under the {:.1} dBTP true-peak ceiling; {why}",
+        r.target.integrated_lufs, r.after.integrated_lufs, r.target.ceiling_dbtp
+    )
+}
+
+/// The text report's line for a missed target (empty when reached).
+fn not_reached_text(r: &NormalizeReport) -> String {
+    if r.reached {
+        String::new()
+    } else {
+        format!(
+            "\n  target NOT reached: {:.1} LUFS instead of {:.1} LUFS (limited to the {:.1} dBTP ceiling)",
+            r.after.integrated_lufs, r.target.integrated_lufs, r.target.ceiling_dbtp
+        )
+    }
+}
+
+/// NaN or infinite samples per channel.
+fn count_non_finite(channels: &[Vec<f32>]) -> Vec<u64> {
+    channels
+        .iter()
+        .map(|c| c.iter().filter(|v| !v.is_finite()).count() as u64)
+        .collect()
+}
+
+/// NaN or infinite samples in an input are measured as silence: say how many, and where.
+fn warn_non_finite(file: &Path, counts: &[u64]) {
+    let total: u64 = counts.iter().sum();
+    if total > 0 {
+        warn(&format!(
+            "{}: {total} non-finite samples (NaN or infinite) in {}, measured and mastered as silence",
+            file.display(),
+            report::channels_with(counts)
+        ));
+    }
+}
+
+/// A programme shorter than one 400 ms gating block has no integrated loudness.
+fn check_long_enough(file: &Path, frames: usize, sample_rate: u32) -> Result<()> {
+    let seconds = frames as f64 / f64::from(sample_rate);
+    if seconds < 0.4 {
+        bail!(
+            "{} is too short for an integrated loudness: {seconds:.3} s, under the 0.4 s of one gating block",
+            file.display()
+        );
+    }
+    Ok(())
+}
+
+fn run_demo(dir: &Path, quiet: bool, bar: bool) -> Result<()> {
     let stems_dir = dir.join("stems");
     std::fs::create_dir_all(&stems_dir)
         .with_context(|| format!("cannot create {}", stems_dir.display()))?;
@@ -211,6 +346,7 @@ fn run_demo(dir: &Path, quiet: bool) -> Result<()> {
         Format::Int24,
         false,
         quiet,
+        bar,
     )
 }
 
@@ -221,6 +357,7 @@ fn run_render(
     bits: Format,
     json: bool,
     quiet: bool,
+    bar: bool,
 ) -> Result<()> {
     let mut s = session::load(path, pad)?;
     if !quiet {
@@ -232,11 +369,11 @@ fn run_render(
         }
     }
     let total = (s.frames + s.mixer.tail_frames()) as u64;
-    let pb = progress(quiet, total, "mixing");
+    let pb = progress(bar, total, "mixing");
     let mix = session::render(&mut s, 10.0, &|done| pb.set_position(done))?;
     pb.finish_and_clear();
     let Some(norm) = s.normalize.clone() else {
-        wav::write(output, &mix, bits)?;
+        write_wav(output, &mix, bits)?;
         let refs: Vec<&[f32]> = mix.channels.iter().map(|c| &c[..]).collect();
         let r = analyze(
             f64::from(mix.sample_rate),
@@ -246,9 +383,9 @@ fn run_render(
         )?;
         let name = output.display().to_string();
         if json {
-            println!("{}", report::meter_json(&name, &r, mix.sample_rate, 2));
+            say(report::meter_json(&name, &r, mix.sample_rate, 2))?;
         } else {
-            println!("{}", report::meter_text(&name, &r));
+            say(report::meter_text(&name, &r, &[]))?;
         }
         return Ok(());
     };
@@ -269,23 +406,27 @@ fn run_render(
         norm.target()?,
     )
     .context("mastering the mix")?;
+    if !r.reached {
+        warn(&not_reached(
+            &output.display().to_string(),
+            &r,
+            &why_track(),
+        ));
+    }
     let master = Audio {
         sample_rate: mix.sample_rate,
         channels,
     };
-    wav::write(output, &master, bits)?;
+    write_wav(output, &master, bits)?;
     if json {
-        println!(
-            "{}",
-            report::master_json(
-                &mix_path.display().to_string(),
-                &output.display().to_string(),
-                &r
-            )
-        );
+        say(report::master_json(
+            &mix_path.display().to_string(),
+            &output.display().to_string(),
+            &r,
+        ))?;
     } else {
-        println!(
-            "mixed {} tracks ({:.1} s) into {}\nmastered to {:.1} LUFS / {:.1} dBTP into {} (gain {:+.2} dB{})\n{}",
+        say(format_args!(
+            "mixed {} tracks ({:.1} s) into {}\nmastered to {:.1} LUFS / {:.1} dBTP into {} (gain {:+.2} dB{})\n{}{}",
             s.tracks.len(),
             master.seconds(),
             mix_path.display(),
@@ -294,154 +435,391 @@ fn run_render(
             output.display(),
             r.gain_db,
             if r.limited { ", limited" } else { "" },
-            report::before_after(&r.before, &r.after)
-        );
+            report::before_after(&r.before, &r.after),
+            not_reached_text(&r)
+        ))?;
     }
     Ok(())
+}
+
+/// `master`'s switches.
+struct MasterOptions {
+    album: bool,
+    bits: Format,
+    json: bool,
+    strict: bool,
+}
+
+/// File extensions of audio: `-o` with one of these names a file, never a folder.
+const AUDIO_EXTENSIONS: [&str; 8] = ["wav", "wave", "flac", "mp3", "ogg", "aif", "aiff", "m4a"];
+
+/// Where each input's master goes: `output` itself for one input; for several, `output` is a
+/// folder and each master is named after its input, as a WAV. Checked before anything is read
+/// or written: a file name for several inputs, or two inputs landing on one name, is an error.
+fn output_paths(inputs: &[PathBuf], output: &Path) -> Result<Vec<PathBuf>> {
+    if inputs.len() == 1 {
+        return Ok(vec![output.to_path_buf()]);
+    }
+    let shown = output.display();
+    let audio_name = output
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| AUDIO_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+    if audio_name && !output.is_dir() {
+        bail!(
+            "-o {shown}: {} inputs go to a folder, one WAV each, not to one file; name a folder",
+            inputs.len()
+        );
+    }
+    if output.exists() && !output.is_dir() {
+        bail!(
+            "-o {shown}: {} inputs go to a folder, and {shown} is a file",
+            inputs.len()
+        );
+    }
+    let mut seen: Vec<(PathBuf, &Path)> = Vec::with_capacity(inputs.len());
+    for p in inputs {
+        let Some(name) = p.file_name() else {
+            bail!("{}: not a file name", p.display());
+        };
+        let out = output.join(Path::new(name).with_extension("wav"));
+        if let Some((_, first)) = seen.iter().find(|(o, _)| *o == out) {
+            bail!(
+                "{} and {} would both be written to {}; master them into different folders",
+                first.display(),
+                p.display(),
+                out.display()
+            );
+        }
+        seen.push((out, p));
+    }
+    Ok(seen.into_iter().map(|(o, _)| o).collect())
 }
 
 fn run_master(
     inputs: &[PathBuf],
     output: &Path,
-    target: mixmaster::master::normalize::Target,
-    album: bool,
-    bits: Format,
-    json: bool,
+    target: Target,
+    opts: &MasterOptions,
 ) -> Result<()> {
-    let several = inputs.len() > 1;
-    if several {
-        std::fs::create_dir_all(output)
-            .with_context(|| format!("cannot create folder {}", output.display()))?;
+    let outs = output_paths(inputs, output)?;
+    // A folder made here is removed again if it stays empty (an error before any write).
+    let made = inputs.len() > 1 && !output.exists();
+    let r = master_files(inputs, output, &outs, target, opts);
+    if r.is_err() && made {
+        let _ = std::fs::remove_dir(output);
     }
-    let out_path = |input: &Path| -> PathBuf {
-        if several {
-            output.join(input.file_name().unwrap_or_default())
-        } else {
-            output.to_path_buf()
+    r
+}
+
+fn master_files(
+    inputs: &[PathBuf],
+    output: &Path,
+    outs: &[PathBuf],
+    target: Target,
+    opts: &MasterOptions,
+) -> Result<()> {
+    if opts.album {
+        let mut audios = Vec::with_capacity(inputs.len());
+        for p in inputs {
+            let a = input::read(p)?;
+            layout(a.channels.len(), p)?;
+            warn_non_finite(p, &count_non_finite(&a.channels));
+            // An album is gated as a whole: a short track in it is fine.
+            audios.push(a);
         }
-    };
-    let mut audios = Vec::with_capacity(inputs.len());
+        make_folder(inputs, output)?;
+        return master_album(inputs, outs, audios, target, opts);
+    }
+    // Each input is streamed from disk (measured, then limited at trial gains until its
+    // loudness is right, then written), never held in memory. Every input is planned before
+    // anything is written, so a bad file or a missed target under --strict writes nothing.
+    let mut plans = Vec::with_capacity(inputs.len());
     for p in inputs {
-        let a = input::read(p)?;
-        layout(a.channels.len(), p)?;
-        audios.push(a);
-    }
-    if album {
-        let first = &audios[0];
-        for (a, p) in audios.iter().zip(inputs) {
-            if a.sample_rate != first.sample_rate || a.channels.len() != first.channels.len() {
-                bail!(
-                    "album: {} is {} Hz, {} channels but {} is {} Hz, {} channels; album tracks must match",
-                    p.display(),
-                    a.sample_rate,
-                    a.channels.len(),
-                    inputs[0].display(),
-                    first.sample_rate,
-                    first.channels.len()
-                );
+        let input = Input::open(p)?;
+        let lay = layout(input.channels(), p)?;
+        check_long_enough(p, input.frames(), input.sample_rate())?;
+        drop(input);
+        let plan = stream::plan(p, lay, target)?;
+        warn_non_finite(p, &plan.non_finite);
+        let r = &plan.report;
+        if !r.reached {
+            let why = not_reached(&p.display().to_string(), r, &why_track());
+            if opts.strict {
+                bail!("{why} (--strict: nothing written)");
             }
+            warn(&why);
         }
-        let fs = f64::from(first.sample_rate);
-        let lay = layout(first.channels.len(), &inputs[0])?;
-        let mut tracks: Vec<Vec<Vec<f32>>> = audios.iter().map(|a| a.channels.clone()).collect();
-        let r = normalize_album(fs, lay, &mut tracks, target).context("album")?;
-        for ((p, ch), (before, after, limited)) in inputs.iter().zip(tracks).zip(&r.tracks) {
-            let out = out_path(p);
-            wav::write(
-                &out,
-                &Audio {
-                    sample_rate: first.sample_rate,
-                    channels: ch,
-                },
-                bits,
-            )?;
-            if json {
-                let mut v = serde_json::json!({"file": p.display().to_string(), "output": out.display().to_string(), "album_gain_db": report::num(r.gain_db), "limited": limited});
-                v["before"] = report::levels_json(before);
-                v["after"] = report::levels_json(after);
-                println!("{v}");
-            } else {
-                println!(
-                    "{} -> {}{}\n{}",
-                    p.display(),
-                    out.display(),
-                    if *limited { " (limited)" } else { "" },
-                    report::before_after(before, after)
-                );
-            }
-        }
-        if !json {
-            println!(
-                "album gain {:+.2} dB\n{}",
-                r.gain_db,
-                report::before_after(&r.album_before, &r.album_after)
-            );
-        }
-        return Ok(());
+        plans.push(plan);
     }
-    for (p, a) in inputs.iter().zip(audios) {
-        let out = out_path(p);
-        let lay = layout(a.channels.len(), p)?;
-        let mut ch = a.channels;
-        let r = normalize(f64::from(a.sample_rate), lay, &mut ch, target)
-            .with_context(|| format!("{}", p.display()))?;
-        wav::write(
-            &out,
-            &Audio {
-                sample_rate: a.sample_rate,
-                channels: ch,
-            },
-            bits,
-        )?;
-        if json {
-            println!(
-                "{}",
-                report::master_json(&p.display().to_string(), &out.display().to_string(), &r)
-            );
+    make_folder(inputs, output)?;
+    for (plan, out) in plans.iter().zip(outs) {
+        let written = stream::write(plan, out, opts.bits)?;
+        warn_clipped(out, &written);
+        let (p, r) = (&plan.path, &plan.report);
+        if opts.json {
+            say(report::master_json(
+                &p.display().to_string(),
+                &out.display().to_string(),
+                r,
+            ))?;
         } else {
-            println!(
-                "{} -> {} (target {:.1} LUFS / {:.1} dBTP, gain {:+.2} dB{})\n{}",
+            say(format_args!(
+                "{} -> {} (target {:.1} LUFS / {:.1} dBTP, gain {:+.2} dB{})\n{}{}",
                 p.display(),
                 out.display(),
                 r.target.integrated_lufs,
                 r.target.ceiling_dbtp,
                 r.gain_db,
                 if r.limited { ", limited" } else { "" },
-                report::before_after(&r.before, &r.after)
-            );
+                report::before_after(&r.before, &r.after),
+                not_reached_text(r)
+            ))?;
         }
     }
     Ok(())
 }
 
-fn run_meter(files: &[PathBuf], json: bool, plot: Option<&Path>, target_lufs: f64) -> Result<()> {
-    for p in files {
-        let a = input::read(p)?;
-        let lay = layout(a.channels.len(), p)?;
-        let refs: Vec<&[f32]> = a.channels.iter().map(|c| &c[..]).collect();
-        let r = analyze(f64::from(a.sample_rate), lay, &refs, 0.1)
-            .with_context(|| format!("{}", p.display()))?;
-        let name = p.display().to_string();
-        if json {
-            println!(
-                "{}",
-                report::meter_json(&name, &r, a.sample_rate, a.channels.len())
+/// Several inputs: the output folder, made once every input has been checked.
+fn make_folder(inputs: &[PathBuf], output: &Path) -> Result<()> {
+    if inputs.len() > 1 {
+        std::fs::create_dir_all(output)
+            .with_context(|| format!("cannot create folder {}", output.display()))?;
+    }
+    Ok(())
+}
+
+fn master_album(
+    inputs: &[PathBuf],
+    outs: &[PathBuf],
+    audios: Vec<Audio>,
+    target: Target,
+    opts: &MasterOptions,
+) -> Result<()> {
+    let first = &audios[0];
+    for (a, p) in audios.iter().zip(inputs) {
+        if a.sample_rate != first.sample_rate || a.channels.len() != first.channels.len() {
+            bail!(
+                "album: {} is {} Hz, {} channels but {} is {} Hz, {} channels; album tracks must match (convert them to one layout and rate first)",
+                p.display(),
+                a.sample_rate,
+                a.channels.len(),
+                inputs[0].display(),
+                first.sample_rate,
+                first.channels.len()
             );
+        }
+    }
+    let rate = first.sample_rate;
+    let fs = f64::from(rate);
+    let lay = layout(first.channels.len(), &inputs[0])?;
+    let mut tracks: Vec<Vec<Vec<f32>>> = audios.into_iter().map(|a| a.channels).collect();
+    let r = normalize_album(fs, lay, &mut tracks, target).context("album")?;
+    let reached = (r.album_after.integrated_lufs - target.integrated_lufs).abs() <= 0.1;
+    let album_name = format!("the album ({} tracks)", inputs.len());
+    if !reached {
+        let as_track = NormalizeReport {
+            before: r.album_before,
+            after: r.album_after,
+            gain_db: r.gain_db,
+            limited: r.tracks.iter().any(|t| t.2),
+            reached,
+            target,
+        };
+        let why = not_reached(&album_name, &as_track, WHY_ALBUM);
+        if opts.strict {
+            bail!("{why} (--strict: nothing written)");
+        }
+        warn(&why);
+    }
+    for (((p, ch), (before, after, limited)), out) in
+        inputs.iter().zip(tracks).zip(&r.tracks).zip(outs)
+    {
+        write_wav(
+            out,
+            &Audio {
+                sample_rate: rate,
+                channels: ch,
+            },
+            opts.bits,
+        )?;
+        // What limiting took off this track beyond the common gain: its loudness relative to
+        // the other tracks changed by this much.
+        let shift = after.integrated_lufs - before.integrated_lufs - r.gain_db;
+        if opts.json {
+            let mut v = serde_json::json!({
+                "file": p.display().to_string(),
+                "output": out.display().to_string(),
+                "target_lufs": report::num(target.integrated_lufs),
+                "ceiling_dbtp": report::num(target.ceiling_dbtp),
+                "album_gain_db": report::num(r.gain_db),
+                "gain_db": report::num(r.gain_db),
+                "limited": limited,
+                "reached": reached,
+                "relative_change_lu": report::num(shift),
+            });
+            v["before"] = report::levels_json(before);
+            v["after"] = report::levels_json(after);
+            v["album_before"] = report::levels_json(&r.album_before);
+            v["album_after"] = report::levels_json(&r.album_after);
+            say(v)?;
         } else {
-            println!("{}", report::meter_text(&name, &r));
-        }
-        if let Some(out) = plot {
-            let out = if files.len() > 1 {
-                let stem = p.file_stem().unwrap_or_default().to_string_lossy();
-                out.with_file_name(format!(
-                    "{}-{stem}.png",
-                    out.file_stem().unwrap_or_default().to_string_lossy()
-                ))
+            let moved = if shift.abs() >= 0.05 {
+                format!(" (limiting moved it {shift:+.1} LU relative to the album gain)")
             } else {
-                out.to_path_buf()
+                String::new()
             };
-            plot::loudness(&out, &name, &r, target_lufs)?;
+            say(format_args!(
+                "{} -> {}{}{moved}\n{}",
+                p.display(),
+                out.display(),
+                if *limited { " (limited)" } else { "" },
+                report::before_after(before, after)
+            ))?;
         }
+    }
+    if !opts.json {
+        say(format_args!(
+            "album gain {:+.2} dB (target {:.1} LUFS / {:.1} dBTP{})\n{}",
+            r.gain_db,
+            target.integrated_lufs,
+            target.ceiling_dbtp,
+            if reached { "" } else { ", NOT reached" },
+            report::before_after(&r.album_before, &r.album_after)
+        ))?;
+    }
+    Ok(())
+}
+
+/// One file measured by [`meter_file`].
+struct Metered {
+    report: LoudnessReport,
+    sample_rate: u32,
+    channels: usize,
+    /// NaN or infinite samples per channel.
+    non_finite: Vec<u64>,
+}
+
+/// Measures a file block by block (memory does not grow with its length), with the momentary
+/// and short-term series every 0.1 s as [`analyze`] gives them.
+fn meter_file(p: &Path) -> Result<Metered> {
+    let mut input = Input::open(p)?;
+    let rate = input.sample_rate();
+    let nch = input.channels();
+    let lay = layout(nch, p)?;
+    let mut meter =
+        LoudnessMeter::new(f64::from(rate), lay).with_context(|| format!("{}", p.display()))?;
+    let q = meter.quantum_frames();
+    let hop = ((f64::from(rate) * 0.1).round() as usize / q).max(1) * q;
+    let mut bufs = vec![vec![0.0f32; hop]; nch];
+    let (mut momentary, mut short_term) = (Vec::new(), Vec::new());
+    let mut non_finite = vec![0u64; nch];
+    let mut frames = 0usize;
+    loop {
+        let mut refs: Vec<&mut [f32]> = bufs.iter_mut().map(|b| &mut b[..]).collect();
+        let n = input.read_into(&mut refs)?;
+        if n == 0 {
+            break;
+        }
+        for (bad, b) in non_finite.iter_mut().zip(&bufs) {
+            *bad += b[..n].iter().filter(|v| !v.is_finite()).count() as u64;
+        }
+        let parts: Vec<&[f32]> = bufs.iter().map(|b| &b[..n]).collect();
+        meter.add_planar(&parts);
+        frames += n;
+        if n < hop {
+            break;
+        }
+        momentary.push(meter.momentary_lufs());
+        short_term.push(meter.short_term_lufs());
+    }
+    let fs = f64::from(rate);
+    let report = LoudnessReport {
+        integrated_lufs: meter.integrated_lufs(),
+        loudness_range_lu: meter.loudness_range_lu(),
+        true_peak_dbtp: meter.true_peak_dbtp(),
+        true_peak_per_channel_dbtp: (0..nch).map(|c| meter.true_peak_channel_dbtp(c)).collect(),
+        sample_peak_dbfs: meter.sample_peak_max_dbfs(),
+        max_momentary_lufs: meter.max_momentary_lufs(),
+        max_short_term_lufs: meter.max_short_term_lufs(),
+        momentary_lufs: momentary,
+        short_term_lufs: short_term,
+        hop_s: hop as f64 / fs,
+        duration_s: frames as f64 / fs,
+        non_finite_samples: meter.non_finite_samples(),
+    };
+    Ok(Metered {
+        report,
+        sample_rate: rate,
+        channels: nch,
+        non_finite,
+    })
+}
+
+/// Checks that a PNG can be created at `path` before drawing: a bad path is one line naming it.
+fn check_plot_path(path: &Path) -> Result<()> {
+    let existed = path.exists();
+    std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(|e| anyhow::anyhow!("cannot write the plot {}: {e}", path.display()))?;
+    if !existed {
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(())
+}
+
+/// Meters every file it can read; each one that fails is an error line of its own, and the
+/// command then exits 1 (after the others are reported).
+fn run_meter(files: &[PathBuf], json: bool, plot: Option<&Path>, target_lufs: f64) -> Result<()> {
+    let mut failed = 0;
+    for p in files {
+        if let Err(e) = meter_one(p, files.len() > 1, json, plot, target_lufs) {
+            if files.len() == 1 {
+                return Err(e);
+            }
+            error_line(&e);
+            failed += 1;
+        }
+    }
+    if failed > 0 {
+        return Err(Reported.into());
+    }
+    Ok(())
+}
+
+fn meter_one(
+    p: &Path,
+    several: bool,
+    json: bool,
+    plot: Option<&Path>,
+    target_lufs: f64,
+) -> Result<()> {
+    let m = meter_file(p)?;
+    let name = p.display().to_string();
+    if json {
+        say(report::meter_json(
+            &name,
+            &m.report,
+            m.sample_rate,
+            m.channels,
+        ))?;
+    } else {
+        say(report::meter_text(&name, &m.report, &m.non_finite))?;
+    }
+    if let Some(out) = plot {
+        let out = if several {
+            let stem = p.file_stem().unwrap_or_default().to_string_lossy();
+            out.with_file_name(format!(
+                "{}-{stem}.png",
+                out.file_stem().unwrap_or_default().to_string_lossy()
+            ))
+        } else {
+            out.to_path_buf()
+        };
+        check_plot_path(&out)?;
+        plot::loudness(&out, &name, &m.report, target_lufs)?;
     }
     Ok(())
 }

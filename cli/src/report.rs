@@ -40,9 +40,22 @@ pub fn meter_json(file: &str, r: &LoudnessReport, sample_rate: u32, channels: us
     })
 }
 
-/// The meter's text block for one file.
-pub fn meter_text(file: &str, r: &LoudnessReport) -> String {
-    format!(
+/// The meter's text block for one file. `non_finite` counts NaN or infinite samples per channel
+/// (may be empty when not counted): any are reported, as is a programme too short to gate.
+pub fn meter_text(file: &str, r: &LoudnessReport, non_finite: &[u64]) -> String {
+    let mut notes = String::new();
+    if r.duration_s < 0.4 {
+        notes += "\n  (too short for an integrated loudness: under the 0.4 s of one gating block)";
+    }
+    if r.non_finite_samples > 0 {
+        let which = channels_with(non_finite);
+        notes += &format!(
+            "\n  non-finite      {} samples (NaN or infinite, measured as silence){}{which}",
+            r.non_finite_samples,
+            if which.is_empty() { "" } else { " in " },
+        );
+    }
+    let text = format!(
         "{file}\n  integrated      {} LUFS\n  loudness range  {} LU\n  true peak       {} dBTP\n  sample peak     {} dBFS\n  max momentary   {} LUFS\n  max short-term  {} LUFS\n  duration        {:7.2} s",
         txt(r.integrated_lufs),
         txt(r.loudness_range_lu),
@@ -51,7 +64,19 @@ pub fn meter_text(file: &str, r: &LoudnessReport) -> String {
         txt(r.max_momentary_lufs),
         txt(r.max_short_term_lufs),
         r.duration_s
-    )
+    );
+    text + &notes
+}
+
+/// The channels (numbered from 1) with a non-zero count, and their counts: `channel 2 (4)`.
+pub fn channels_with(counts: &[u64]) -> String {
+    let which: Vec<String> = counts
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .map(|(c, n)| format!("channel {} ({n})", c + 1))
+        .collect();
+    which.join(", ")
 }
 
 /// Levels as JSON.

@@ -249,110 +249,247 @@ fn split<const W: usize>(
     }
 }
 
-/// Writes planar audio to a WAV file in `format` (integer formats dithered with TPDF).
-pub fn write(path: &Path, audio: &Audio, format: Format) -> Result<()> {
-    let nch = audio.channels.len();
-    let (bits, sample_format) = match format {
-        Format::Int16 => (16, SampleFormat::Int),
-        Format::Int24 => (24, SampleFormat::Int),
-        Format::Float32 => (32, SampleFormat::Float),
-    };
-    let spec = WavSpec {
-        channels: nch as u16,
-        sample_rate: audio.sample_rate,
-        bits_per_sample: bits,
-        sample_format,
-    };
-    let shown = path.display();
-    let frames = audio.frames();
-    let width = usize::from(bits / 8);
-    let data_len = frames * nch * width;
-    if data_len > u32::MAX as usize - 64 {
-        bail!("{shown}: {frames} frames of {nch} channels do not fit a WAV file (4 GiB at most)");
-    }
-    // hound writes the header (for an empty file); the samples are then appended in blocks and
-    // the two size fields patched, which is much faster than a call per sample.
-    WavWriter::create(path, spec)
-        .and_then(|w| w.finalize())
-        .with_context(|| format!("cannot create {shown}"))?;
-    let mut file = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(path)
-        .with_context(|| format!("cannot open {shown} for writing"))?;
-    let header = file
-        .seek(SeekFrom::End(0))
-        .with_context(|| format!("writing {shown}"))?;
-    let mut tail = [0u8; 8];
-    file.seek(SeekFrom::Start(header - 8))
-        .and_then(|_| file.read_exact(&mut tail))
-        .with_context(|| format!("writing {shown}"))?;
-    if &tail != b"data\0\0\0\0" {
-        bail!("{shown}: unexpected WAV header layout from hound");
-    }
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, &mut file);
-    const CHUNK: usize = 4096;
-    let mut bytes = vec![0u8; CHUNK * nch * width];
-    let mut codes = vec![0i32; CHUNK * nch];
-    let mut dithers: Vec<Dither> = match format {
-        Format::Float32 => Vec::new(),
-        _ => {
-            let shaping = if bits == 16 {
-                NoiseShaping::FirstOrder
-            } else {
-                NoiseShaping::None
-            };
-            (0..nch)
-                .map(|c| Dither::new(u32::from(bits), shaping, 0x6d69_786d + c as u64))
-                .collect::<mixmaster::Result<_>>()?
+/// What [`write`] had to do to the samples.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Written {
+    /// Samples beyond full scale that an integer format clipped (0 for float).
+    pub clipped: u64,
+    /// Largest finite sample magnitude written (1.0 is full scale).
+    pub peak: f32,
+}
+
+/// Writes planar audio to a WAV file in `format` (integer formats dithered with TPDF). Integer
+/// formats clip samples beyond full scale: the result says how many, for a warning.
+pub fn write(path: &Path, audio: &Audio, format: Format) -> Result<Written> {
+    let mut w = Writer::create(
+        path,
+        audio.channels.len(),
+        audio.sample_rate,
+        audio.frames(),
+        format,
+    )?;
+    let parts: Vec<&[f32]> = audio.channels.iter().map(|c| &c[..]).collect();
+    w.write(&parts)?;
+    w.finish()
+}
+
+/// A WAV file written block by block (what [`write`] does in one call): the header for the
+/// frames announced at [`Writer::create`], samples appended as they come, the sizes patched at
+/// [`Writer::finish`].
+pub struct Writer {
+    out: std::io::BufWriter<std::fs::File>,
+    shown: String,
+    format: Format,
+    nch: usize,
+    width: usize,
+    /// Where the samples start.
+    header: u64,
+    /// Whether the header is ours (float, with a `fact` chunk to patch).
+    fact: bool,
+    frames: usize,
+    dithers: Vec<Dither>,
+    bytes: Vec<u8>,
+    codes: Vec<i32>,
+    written: Written,
+}
+
+/// Frames converted at once.
+const CHUNK: usize = 4096;
+
+impl Writer {
+    /// Creates `path` for `frames` frames of `channels` channels at `sample_rate` in `format`.
+    pub fn create(
+        path: &Path,
+        channels: usize,
+        sample_rate: u32,
+        frames: usize,
+        format: Format,
+    ) -> Result<Writer> {
+        let nch = channels;
+        let (bits, sample_format) = match format {
+            Format::Int16 => (16, SampleFormat::Int),
+            Format::Int24 => (24, SampleFormat::Int),
+            Format::Float32 => (32, SampleFormat::Float),
+        };
+        let spec = WavSpec {
+            channels: nch as u16,
+            sample_rate,
+            bits_per_sample: bits,
+            sample_format,
+        };
+        let shown = path.display();
+        let width = usize::from(bits / 8);
+        let data_len = frames * nch * width;
+        if data_len > u32::MAX as usize - 64 {
+            bail!(
+                "{shown}: {frames} frames of {nch} channels do not fit a WAV file (4 GiB at most)"
+            );
         }
-    };
-    let mut parts: Vec<&[f32]> = Vec::with_capacity(nch);
-    for start in (0..frames).step_by(CHUNK) {
-        let end = (start + CHUNK).min(frames);
-        let len = (end - start) * nch;
-        parts.clear();
-        parts.extend(audio.channels.iter().map(|c| &c[start..end]));
-        let buf = &mut bytes[..len * width];
-        match format {
-            Format::Float32 => {
-                for (c, ch) in parts.iter().enumerate() {
-                    for (i, v) in ch.iter().enumerate() {
-                        let k = (i * nch + c) * 4;
-                        buf[k..k + 4].copy_from_slice(&v.to_le_bytes());
+        // hound writes the header (for an empty file); the samples are then appended in blocks
+        // and the two size fields patched, which is much faster than a call per sample. Mono and
+        // stereo float get a plain IEEE-float header with a `fact` chunk instead of hound's
+        // extensible one, which sox reads with a warning ("wave header missing extended part of
+        // fmt chunk").
+        let fact = format == Format::Float32 && nch <= 2;
+        if fact {
+            std::fs::write(path, float_header(nch as u16, sample_rate, frames as u32))
+                .with_context(|| format!("cannot create {shown}"))?;
+        } else {
+            WavWriter::create(path, spec)
+                .and_then(|w| w.finalize())
+                .with_context(|| format!("cannot create {shown}"))?;
+        }
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+            .with_context(|| format!("cannot open {shown} for writing"))?;
+        let header = file
+            .seek(SeekFrom::End(0))
+            .with_context(|| format!("writing {shown}"))?;
+        let mut tail = [0u8; 8];
+        file.seek(SeekFrom::Start(header - 8))
+            .and_then(|_| file.read_exact(&mut tail))
+            .with_context(|| format!("writing {shown}"))?;
+        if &tail != b"data\0\0\0\0" {
+            bail!("{shown}: unexpected WAV header layout from hound");
+        }
+        let dithers: Vec<Dither> = match format {
+            Format::Float32 => Vec::new(),
+            _ => {
+                let shaping = if bits == 16 {
+                    NoiseShaping::FirstOrder
+                } else {
+                    NoiseShaping::None
+                };
+                (0..nch)
+                    .map(|c| Dither::new(u32::from(bits), shaping, 0x6d69_786d + c as u64))
+                    .collect::<mixmaster::Result<_>>()?
+            }
+        };
+        Ok(Writer {
+            out: std::io::BufWriter::with_capacity(1 << 20, file),
+            shown: shown.to_string(),
+            format,
+            nch,
+            width,
+            header,
+            fact,
+            frames: 0,
+            dithers,
+            bytes: vec![0u8; CHUNK * nch * width],
+            codes: vec![0i32; CHUNK * nch],
+            written: Written::default(),
+        })
+    }
+
+    /// Appends frames: one slice per channel, all of one length.
+    pub fn write(&mut self, block: &[&[f32]]) -> Result<()> {
+        let (nch, width, format) = (self.nch, self.width, self.format);
+        let frames = block.first().map_or(0, |c| c.len());
+        let mut parts: Vec<&[f32]> = Vec::with_capacity(nch);
+        for start in (0..frames).step_by(CHUNK) {
+            let end = (start + CHUNK).min(frames);
+            let len = (end - start) * nch;
+            parts.clear();
+            parts.extend(block.iter().map(|c| &c[start..end]));
+            let buf = &mut self.bytes[..len * width];
+            for ch in &parts {
+                for v in ch.iter().filter(|v| v.is_finite()) {
+                    let a = v.abs();
+                    self.written.peak = self.written.peak.max(a);
+                    // Integer codes stop one step short of +1.0; beyond ±1.0 is an over.
+                    self.written.clipped += u64::from(a > 1.0 && format != Format::Float32);
+                }
+            }
+            let codes = &mut self.codes[..len];
+            match format {
+                Format::Float32 => {
+                    for (c, ch) in parts.iter().enumerate() {
+                        for (i, v) in ch.iter().enumerate() {
+                            let k = (i * nch + c) * 4;
+                            buf[k..k + 4].copy_from_slice(&v.to_le_bytes());
+                        }
+                    }
+                }
+                Format::Int16 => {
+                    Dither::quantize_interleaved(&mut self.dithers, &parts, codes);
+                    for (b, q) in buf.chunks_exact_mut(2).zip(codes.iter()) {
+                        b.copy_from_slice(&(*q as i16).to_le_bytes());
+                    }
+                }
+                Format::Int24 => {
+                    Dither::quantize_interleaved(&mut self.dithers, &parts, codes);
+                    for (b, q) in buf.chunks_exact_mut(3).zip(codes.iter()) {
+                        b.copy_from_slice(&q.to_le_bytes()[..3]);
                     }
                 }
             }
-            Format::Int16 => {
-                Dither::quantize_interleaved(&mut dithers, &parts, &mut codes[..len]);
-                for (b, q) in buf.chunks_exact_mut(2).zip(&codes[..len]) {
-                    b.copy_from_slice(&(*q as i16).to_le_bytes());
-                }
-            }
-            Format::Int24 => {
-                Dither::quantize_interleaved(&mut dithers, &parts, &mut codes[..len]);
-                for (b, q) in buf.chunks_exact_mut(3).zip(&codes[..len]) {
-                    b.copy_from_slice(&q.to_le_bytes()[..3]);
-                }
-            }
+            self.out
+                .write_all(buf)
+                .with_context(|| format!("writing {}", self.shown))?;
         }
-        out.write_all(&bytes[..len * width])
-            .with_context(|| format!("writing {shown}"))?;
+        self.frames += frames;
+        Ok(())
     }
-    // RIFF chunks are padded to an even length.
-    if data_len % 2 == 1 {
-        out.write_all(&[0])
+
+    /// Pads the data to an even length and patches the sizes: the file is complete.
+    pub fn finish(mut self) -> Result<Written> {
+        let shown = self.shown.clone();
+        let data_len = self.frames * self.nch * self.width;
+        if data_len > u32::MAX as usize - 64 {
+            bail!("{shown}: too much audio for a WAV file (4 GiB at most)");
+        }
+        // RIFF chunks are padded to an even length.
+        if data_len % 2 == 1 {
+            self.out
+                .write_all(&[0])
+                .with_context(|| format!("writing {shown}"))?;
+        }
+        self.out
+            .flush()
             .with_context(|| format!("writing {shown}"))?;
+        let mut file = self
+            .out
+            .into_inner()
+            .map_err(|e| anyhow!("writing {shown}: {}", e.error()))?;
+        let header = self.header;
+        let riff = (header - 8) as usize + data_len + data_len % 2;
+        file.seek(SeekFrom::Start(header - 4))
+            .and_then(|_| file.write_all(&(data_len as u32).to_le_bytes()))
+            .and_then(|_| file.seek(SeekFrom::Start(4)))
+            .and_then(|_| file.write_all(&(riff as u32).to_le_bytes()))
+            .with_context(|| format!("finishing {shown}"))?;
+        if self.fact {
+            // The `fact` chunk's frame count sits 16 bytes before the samples.
+            file.seek(SeekFrom::Start(header - 12))
+                .and_then(|_| file.write_all(&(self.frames as u32).to_le_bytes()))
+                .with_context(|| format!("finishing {shown}"))?;
+        }
+        Ok(self.written)
     }
-    out.flush().with_context(|| format!("writing {shown}"))?;
-    drop(out);
-    let riff = (header - 8) as usize + data_len + data_len % 2;
-    file.seek(SeekFrom::Start(header - 4))
-        .and_then(|_| file.write_all(&(data_len as u32).to_le_bytes()))
-        .and_then(|_| file.seek(SeekFrom::Start(4)))
-        .and_then(|_| file.write_all(&(riff as u32).to_le_bytes()))
-        .with_context(|| format!("finishing {shown}"))?;
-    Ok(())
+}
+
+/// The header of a 32-bit float WAV (format tag 3, `WAVE_FORMAT_IEEE_FLOAT`) of `frames`
+/// frames: `fmt ` with an empty extension, `fact` (frames per channel, required for non-PCM
+/// data), and an empty `data` chunk whose size, like the RIFF size, is patched after the samples.
+fn float_header(channels: u16, sample_rate: u32, frames: u32) -> Vec<u8> {
+    let align = 4 * channels;
+    let mut h = Vec::with_capacity(58);
+    h.extend_from_slice(b"RIFF\0\0\0\0WAVEfmt ");
+    h.extend_from_slice(&18u32.to_le_bytes());
+    h.extend_from_slice(&3u16.to_le_bytes());
+    h.extend_from_slice(&channels.to_le_bytes());
+    h.extend_from_slice(&sample_rate.to_le_bytes());
+    h.extend_from_slice(&(sample_rate * u32::from(align)).to_le_bytes());
+    h.extend_from_slice(&align.to_le_bytes());
+    h.extend_from_slice(&32u16.to_le_bytes());
+    h.extend_from_slice(&0u16.to_le_bytes());
+    h.extend_from_slice(b"fact");
+    h.extend_from_slice(&4u32.to_le_bytes());
+    h.extend_from_slice(&frames.to_le_bytes());
+    h.extend_from_slice(b"data\0\0\0\0");
+    h
 }
 
 #[cfg(test)]

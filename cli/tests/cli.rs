@@ -562,3 +562,530 @@ fn the_processor_reference_in_docs_is_current() {
     let o = run(&["processors", "limiter"]);
     assert!(stdout(&o).contains("ceiling_dbtp") && stdout(&o).contains("lookahead_ms"));
 }
+
+/// Writes a stereo 16-bit WAV of `f(n)` (clamped to full scale) at 48 kHz.
+fn signal_wav(path: &Path, seconds: f64, f: impl Fn(usize) -> f64) {
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: 48_000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(path, spec).unwrap();
+    for n in 0..(seconds * 48_000.0) as usize {
+        let v = (f(n).clamp(-1.0, 1.0) * 32_767.0).round() as i32;
+        w.write_sample(v).unwrap();
+        w.write_sample(v).unwrap();
+    }
+    w.finalize().unwrap();
+}
+
+#[test]
+fn master_says_when_the_target_is_out_of_reach_and_strict_fails() {
+    let d = tmp("unreached");
+    // A 30 Hz bass line: K-weighting hears little of it, so no limiting under −1 dBTP gets it
+    // anywhere near −6 LUFS.
+    let input = d.join("bass.wav");
+    signal_wav(&input, 4.0, |n| {
+        0.1 * (2.0 * std::f64::consts::PI * 30.0 * n as f64 / 48_000.0).sin()
+    });
+    let out = d.join("out.wav");
+    let args = [
+        "master",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--target-lufs",
+        "-6",
+    ];
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("mixmaster: warning:")
+            && err.contains("bass.wav")
+            && err.contains("target -6.0 LUFS not reached")
+            && err.contains("-1.0 dBTP"),
+        "{err}"
+    );
+    assert!(stdout(&o).contains("target NOT reached"), "{}", stdout(&o));
+    assert!(out.is_file());
+    let mut with_json = args.to_vec();
+    with_json.push("--json");
+    let o = run(&with_json);
+    let v: Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["reached"], false);
+    assert!(stderr(&o).contains("not reached"));
+    // --strict: an error, and no file.
+    std::fs::remove_file(&out).unwrap();
+    let mut strict = args.to_vec();
+    strict.push("--strict");
+    fails_with(&run(&strict), "target -6.0 LUFS not reached");
+    assert!(!out.exists());
+    // A reachable target stays silent.
+    let o = run(&[
+        "master",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--target-lufs",
+        "-30",
+        "--strict",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}
+
+#[test]
+fn render_warns_when_integer_output_clips() {
+    let loud = "[[track]]\nname = \"a\"\nfile = \"a.wav\"\ngain_db = 26.0\n";
+    let d = session_dir("render-clip", loud, &[("a.wav", 2, 48_000, 1.0)]);
+    let o = render(&d, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("mixmaster: warning:")
+            && err.contains("out.wav")
+            && err.contains("samples clipped")
+            && err.contains("dBFS")
+            && err.contains("--bits 32f"),
+        "{err}"
+    );
+    // The peak is named: a −20 dBFS sine raised 26 dB peaks near +6 dBFS.
+    assert!(
+        err.contains("peak +6.0") || err.contains("peak +5.9"),
+        "{err}"
+    );
+    // Float keeps the overs: nothing to say.
+    let o = render(&d, &["--bits", "32f"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("clipped"), "{}", stderr(&o));
+}
+
+#[test]
+fn notes_go_to_stderr_when_it_is_not_a_terminal() {
+    let alone = "sample_rate = 48000\n[[track]]\nname = \"b\"\nfile = \"b.wav\"\n";
+    let d = session_dir("notes", alone, &[("b.wav", 2, 44_100, 1.0)]);
+    let o = render(&d, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("track `b` is at 44100 Hz; resampled"),
+        "{}",
+        stderr(&o)
+    );
+    let o = render(&d, &["--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}
+
+#[test]
+fn meter_text_reports_non_finite_samples_and_their_channels() {
+    let d = tmp("nan");
+    let path = d.join("nan.wav");
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: 48_000,
+        bits_per_sample: 32,
+        sample_format: hound::SampleFormat::Float,
+    };
+    let mut w = hound::WavWriter::create(&path, spec).unwrap();
+    for n in 0..48_000 {
+        let x = 0.1 * (n as f32 * 0.1).sin();
+        w.write_sample(x).unwrap();
+        let right = match n {
+            100..=102 => f32::NAN,
+            200 => f32::INFINITY,
+            _ => x,
+        };
+        w.write_sample(right).unwrap();
+    }
+    w.finalize().unwrap();
+    let o = run(&["meter", path.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("non-finite") && text.contains("4 samples") && text.contains("channel 2 (4)"),
+        "{text}"
+    );
+    assert!(!text.contains("channel 1"), "{text}");
+    assert_eq!(meter(&path)["non_finite_samples"], 4);
+    // Mastering it says so too.
+    let o = run(&[
+        "master",
+        path.to_str().unwrap(),
+        "-o",
+        d.join("out.wav").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("mixmaster: warning:")
+            && err.contains("4 non-finite samples")
+            && err.contains("channel 2 (4)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let d = tmp("pipe");
+    let a = d.join("a.wav");
+    sine_wav(&a, 2, 48_000, 1.0, -20.0, 16);
+    let args: Vec<&str> = std::iter::once("meter")
+        .chain(std::iter::repeat_n(a.to_str().unwrap(), 30))
+        .collect();
+    let mut child = bin()
+        .args(&args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader goes away at once (`| head -0`): every write meets a closed pipe.
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    assert!(o.status.success(), "{:?}", o.status);
+}
+
+#[test]
+fn meter_reports_every_readable_file_and_an_error_for_each_other() {
+    let d = tmp("meter-some");
+    let (a, b) = (d.join("a.wav"), d.join("b.wav"));
+    sine_wav(&a, 2, 48_000, 1.0, -20.0, 16);
+    sine_wav(&b, 1, 48_000, 1.0, -30.0, 16);
+    let missing = d.join("missing.wav");
+    let text = d.join("notes.wav");
+    std::fs::write(&text, b"not audio at all, just some notes").unwrap();
+    let o = run(&[
+        "meter",
+        "--json",
+        a.to_str().unwrap(),
+        missing.to_str().unwrap(),
+        b.to_str().unwrap(),
+        text.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let lines: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{}", stdout(&o));
+    assert!(lines[0]["file"].as_str().unwrap().ends_with("a.wav"));
+    assert!(lines[1]["file"].as_str().unwrap().ends_with("b.wav"));
+    let err = stderr(&o);
+    let errs: Vec<&str> = err.lines().collect();
+    assert_eq!(errs.len(), 2, "{err}");
+    assert!(errs[0].starts_with("mixmaster: error:") && errs[0].contains("missing.wav"));
+    assert!(errs[1].starts_with("mixmaster: error:") && errs[1].contains("notes.wav"));
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn master_checks_output_names_before_writing_anything() {
+    let d = tmp("master-names");
+    std::fs::create_dir_all(d.join("x")).unwrap();
+    std::fs::create_dir_all(d.join("y")).unwrap();
+    let (a, b) = (d.join("x/song.wav"), d.join("y/song.wav"));
+    sine_wav(&a, 2, 48_000, 1.0, -20.0, 16);
+    sine_wav(&b, 2, 48_000, 1.0, -26.0, 16);
+    let out = d.join("out");
+    let o = run(&[
+        "master",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    fails_with(&o, "would both be written to");
+    assert!(!out.exists(), "nothing written, no folder left");
+    // One file name for several inputs.
+    let album = d.join("album.wav");
+    let o = run(&[
+        "master",
+        a.to_str().unwrap(),
+        d.join("other.wav").to_str().unwrap(),
+        "-o",
+        album.to_str().unwrap(),
+    ]);
+    fails_with(&o, "album.wav");
+    assert!(!album.exists());
+    // An input that fails to read: the folder is not left behind.
+    let o = run(&[
+        "master",
+        a.to_str().unwrap(),
+        d.join("missing.wav").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    fails_with(&o, "missing.wav");
+    assert!(!out.exists());
+    // Album tracks of different layouts are refused before anything is written.
+    let mono = d.join("mono.wav");
+    sine_wav(&mono, 1, 48_000, 1.0, -20.0, 16);
+    let o = run(&[
+        "master",
+        "--album",
+        a.to_str().unwrap(),
+        mono.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    fails_with(&o, "album tracks must match");
+    assert!(!out.exists());
+}
+
+#[test]
+fn errors_name_unsupported_formats_short_programmes_and_bad_plot_paths() {
+    let d = tmp("errors");
+    let m4a = d.join("song.m4a");
+    let mut bytes = b"\0\0\0\x18ftypM4A \0\0\0\0M4A isom\0\0\0\x08free".to_vec();
+    bytes.extend((0..4000u32).map(|n| (n.wrapping_mul(2_654_435_761) >> 13) as u8));
+    std::fs::write(&m4a, &bytes).unwrap();
+    fails_with(&run(&["meter", m4a.to_str().unwrap()]), "not supported");
+    assert!(!stderr(&run(&["meter", m4a.to_str().unwrap()])).contains("truncated"));
+    let junk = d.join("data.bin");
+    std::fs::write(&junk, &bytes[40..]).unwrap();
+    fails_with(&run(&["meter", junk.to_str().unwrap()]), "not supported");
+    let short = d.join("short.wav");
+    sine_wav(&short, 2, 48_000, 0.2, -20.0, 16);
+    let o = run(&[
+        "master",
+        short.to_str().unwrap(),
+        "-o",
+        d.join("o.wav").to_str().unwrap(),
+    ]);
+    fails_with(&o, "too short for an integrated loudness");
+    assert!(!stderr(&o).contains("silent"));
+    let o = run(&["meter", short.to_str().unwrap()]);
+    assert!(stdout(&o).contains("too short"), "{}", stdout(&o));
+    let good = d.join("good.wav");
+    sine_wav(&good, 2, 48_000, 1.0, -20.0, 16);
+    let bad = d.join("no/such/dir/plot.png");
+    fails_with(
+        &run(&[
+            "meter",
+            good.to_str().unwrap(),
+            "--plot",
+            bad.to_str().unwrap(),
+        ]),
+        &format!("cannot write the plot {}", bad.display()),
+    );
+}
+
+#[test]
+fn album_json_carries_the_target_and_what_limiting_changed() {
+    let d = tmp("album-json");
+    let (a, b) = (d.join("a.wav"), d.join("b.wav"));
+    // A short loud track and a long quiet one: the album reads about −15 LUFS, so reaching
+    // −9 raises both by 6 dB, which takes a's peak to 0 dBFS: only a is limited, and limiting
+    // pulls it down relative to b.
+    sine_wav(&a, 2, 48_000, 2.0, -6.0, 24);
+    sine_wav(&b, 2, 48_000, 20.0, -20.0, 24);
+    let out = d.join("out");
+    let o = run(&[
+        "master",
+        "--album",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--target-lufs",
+        "-9",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    for v in &lines {
+        assert_eq!(v["target_lufs"].as_f64(), Some(-9.0), "{v}");
+        assert_eq!(v["ceiling_dbtp"].as_f64(), Some(-1.0), "{v}");
+        assert!(v["reached"].is_boolean(), "{v}");
+        assert!(v["relative_change_lu"].is_number(), "{v}");
+    }
+    assert_eq!(lines[0]["limited"], true);
+    assert!(lines[0]["relative_change_lu"].as_f64().unwrap() < -0.5);
+    assert!(lines[1]["relative_change_lu"].as_f64().unwrap().abs() < 0.05);
+    let o = run(&[
+        "master",
+        "--album",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--target-lufs",
+        "-9",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("relative to the album gain")
+            && stdout(&o).contains("target -9.0 LUFS"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn float_wavs_have_a_header_sox_reads_without_a_warning() {
+    let alone = "[[track]]\nname = \"a\"\nfile = \"a.wav\"\n";
+    let d = session_dir("float-header", alone, &[("a.wav", 2, 48_000, 1.0)]);
+    let o = render(&d, &["--bits", "32f"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = d.join("out.wav");
+    let bytes = std::fs::read(&out).unwrap();
+    // RIFF/WAVE, a `fmt ` chunk of 18 bytes with format tag 3 (IEEE float) and an empty
+    // extension, then `fact` with the frame count, then `data`.
+    assert_eq!(&bytes[..4], b"RIFF");
+    assert_eq!(&bytes[12..16], b"fmt ");
+    assert_eq!(u32::from_le_bytes(bytes[16..20].try_into().unwrap()), 18);
+    assert_eq!(u16::from_le_bytes([bytes[20], bytes[21]]), 3);
+    assert_eq!(&bytes[38..42], b"fact");
+    let frames = u32::from_le_bytes(bytes[46..50].try_into().unwrap()) as usize;
+    assert_eq!(&bytes[50..54], b"data");
+    let data = u32::from_le_bytes(bytes[54..58].try_into().unwrap()) as usize;
+    assert_eq!(data, frames * 8);
+    assert_eq!(
+        u32::from_le_bytes(bytes[4..8].try_into().unwrap()) as usize,
+        bytes.len() - 8
+    );
+    let m = meter(&out);
+    assert_eq!(m["duration_s"].as_f64(), Some(frames as f64 / 48_000.0));
+    // sox, where installed, reads it without a warning.
+    if let Ok(o) = Command::new("sox").arg("--i").arg(&out).output() {
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(!stderr(&o).contains("WARN"), "{}", stderr(&o));
+        assert!(
+            stdout(&o).contains("32-bit Floating Point"),
+            "{}",
+            stdout(&o)
+        );
+    }
+}
+
+/// The peak resident memory of `mixmaster ARGS`, in kB, read from `/proc` while it runs (the
+/// largest `VmHWM` seen), with how many readings were taken.
+#[cfg(target_os = "linux")]
+fn peak_rss_kb(args: &[&str]) -> (u64, usize) {
+    let mut child = bin()
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let status = format!("/proc/{}/status", child.id());
+    let (mut peak, mut readings) = (0, 0);
+    while child.try_wait().unwrap().is_none() {
+        if let Ok(s) = std::fs::read_to_string(&status) {
+            for line in s.lines().filter(|l| l.starts_with("VmHWM:")) {
+                let kb: u64 = line
+                    .split_whitespace()
+                    .nth(1)
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
+                peak = peak.max(kb);
+                readings += 1;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    (peak, readings)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn meter_streams_long_files_in_little_memory() {
+    // Ten minutes of 16-bit stereo silence (115 MB, a sparse file): read whole as f32 that
+    // would be 230 MB; streamed, the meter needs a few MB whatever the length.
+    let d = tmp("meter-long");
+    let path = d.join("long.wav");
+    let frames: u32 = 48_000 * 600;
+    let data = frames * 4;
+    let mut h = b"RIFF".to_vec();
+    h.extend_from_slice(&(36 + data).to_le_bytes());
+    h.extend_from_slice(b"WAVEfmt ");
+    h.extend_from_slice(&16u32.to_le_bytes());
+    for v in [1u16, 2] {
+        h.extend_from_slice(&v.to_le_bytes());
+    }
+    for v in [48_000u32, 48_000 * 4] {
+        h.extend_from_slice(&v.to_le_bytes());
+    }
+    for v in [4u16, 16] {
+        h.extend_from_slice(&v.to_le_bytes());
+    }
+    h.extend_from_slice(b"data");
+    h.extend_from_slice(&data.to_le_bytes());
+    std::fs::write(&path, &h).unwrap();
+    let f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    f.set_len(h.len() as u64 + u64::from(data)).unwrap();
+    drop(f);
+    let (peak, readings) = peak_rss_kb(&["meter", path.to_str().unwrap()]);
+    assert!(readings > 0, "the meter ended before it could be watched");
+    assert!(
+        peak < 80_000,
+        "meter peaked at {peak} kB on a 10-minute file"
+    );
+    let m = meter(&path);
+    assert_eq!(m["duration_s"].as_f64(), Some(600.0));
+    std::fs::remove_file(&path).ok();
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn master_streams_long_files_in_little_memory() {
+    // Five minutes of a 16-bit stereo sine at −20 dBFS (58 MB): in memory as f32 that would be
+    // 115 MB, and mastering keeps a copy or two more; streamed, a few MB whatever the length.
+    let d = tmp("master-long");
+    let path = d.join("long.wav");
+    let second: Vec<u8> = (0..48_000)
+        .flat_map(|n| {
+            let x = 0.1 * (2.0 * std::f64::consts::PI * 1000.0 * n as f64 / 48_000.0).sin();
+            let v = ((x * 32_767.0).round() as i16).to_le_bytes();
+            [v[0], v[1], v[0], v[1]]
+        })
+        .collect();
+    let data = second.len() as u32 * 300;
+    let mut bytes = b"RIFF".to_vec();
+    bytes.extend_from_slice(&(36 + data).to_le_bytes());
+    bytes.extend_from_slice(b"WAVEfmt ");
+    bytes.extend_from_slice(&16u32.to_le_bytes());
+    for v in [1u16, 2] {
+        bytes.extend_from_slice(&v.to_le_bytes());
+    }
+    for v in [48_000u32, 48_000 * 4] {
+        bytes.extend_from_slice(&v.to_le_bytes());
+    }
+    for v in [4u16, 16] {
+        bytes.extend_from_slice(&v.to_le_bytes());
+    }
+    bytes.extend_from_slice(b"data");
+    bytes.extend_from_slice(&data.to_le_bytes());
+    for _ in 0..300 {
+        bytes.extend_from_slice(&second);
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    drop(bytes);
+    let out = d.join("master.wav");
+    let (peak, readings) = peak_rss_kb(&[
+        "master",
+        path.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--preset",
+        "spotify",
+    ]);
+    assert!(readings > 0, "master ended before it could be watched");
+    assert!(
+        peak < 80_000,
+        "master peaked at {peak} kB on a 5-minute file"
+    );
+    let m = meter(&out);
+    assert!(
+        (m["integrated_lufs"].as_f64().unwrap() + 14.0).abs() < 0.1,
+        "{m}"
+    );
+    assert_eq!(m["duration_s"].as_f64(), Some(300.0));
+    std::fs::remove_dir_all(&d).ok();
+}

@@ -1,6 +1,8 @@
 //! Loudness normalization ("master to target"): measure, apply gain, limit to the true-peak
-//! ceiling, re-measure, and correct (up to [`MAX_CORRECTIONS`] times) if limiting cost loudness. Offline, over whole
-//! buffers; one track or an album with one common gain.
+//! ceiling, re-measure, and correct (up to [`MAX_CORRECTIONS`] times) if limiting cost loudness. Offline:
+//! over whole buffers ([`normalize`], [`normalize_album`]), or over any [`Programme`] that can
+//! be played again for each pass ([`normalize_programme`], which the command uses to stream
+//! files from disk in constant memory).
 
 use alloc::vec;
 use alloc::vec::Vec;
@@ -165,49 +167,214 @@ fn levels(m: &LoudnessMeter) -> Levels {
     }
 }
 
-/// `original * gain` into `out`, then through the limiter with its latency compensated.
-fn render(
+/// A programme that normalization plays from its start as often as it needs: held in memory
+/// ([`normalize`]), or read again from a file for each pass, so that memory does not grow with
+/// its length (the `mixmaster` command streams files this way).
+pub trait Programme {
+    /// The reader's error; the core's errors convert into it.
+    type Error: From<Error>;
+    /// Channels.
+    fn channels(&self) -> usize;
+    /// Frames per channel.
+    fn frames(&self) -> usize;
+    /// Starts a new pass at the first frame.
+    fn rewind(&mut self) -> core::result::Result<(), Self::Error>;
+    /// Fills `out` (one slice per channel, all of one length) with the next frames; silence past
+    /// the end.
+    fn read(&mut self, out: &mut [&mut [f32]]) -> core::result::Result<(), Self::Error>;
+}
+
+/// Where a pass's output goes: called in order with each block's frame offset and its channels.
+pub type Sink<'a, E> = dyn FnMut(usize, &[&[f32]]) -> core::result::Result<(), E> + 'a;
+
+/// Frames per block of a pass.
+const PASS_BLOCK: usize = 4096;
+
+/// One pass over `programme`: its levels, without changing it.
+pub fn measure_programme<P: Programme>(
     sample_rate: f64,
-    original: &[Vec<f32>],
-    out: &mut [Vec<f32>],
-    gain: f32,
+    layout: &ChannelLayout,
+    programme: &mut P,
+) -> core::result::Result<Levels, P::Error> {
+    let mut meter = LoudnessMeter::new(sample_rate, layout.clone())?;
+    programme.rewind()?;
+    let (channels, frames) = (programme.channels(), programme.frames());
+    let mut buf = vec![vec![0.0f32; PASS_BLOCK]; channels];
+    let mut pos = 0;
+    while pos < frames {
+        let n = PASS_BLOCK.min(frames - pos);
+        let mut parts: Vec<&mut [f32]> = buf.iter_mut().map(|b| &mut b[..n]).collect();
+        programme.read(&mut parts)?;
+        let refs: Vec<&[f32]> = buf.iter().map(|b| &b[..n]).collect();
+        meter.try_add_planar(&refs)?;
+        pos += n;
+    }
+    Ok(levels(&meter))
+}
+
+/// One pass over `programme` at `gain_db` through the true-peak limiter (lookahead 5 ms, its
+/// latency removed): `sink` gets the output in order, block by block with the frame offset of
+/// each block, exactly `frames` frames in all. Returns the output's levels and whether the
+/// limiter acted.
+pub fn render_programme<P: Programme>(
+    sample_rate: f64,
+    layout: &ChannelLayout,
+    programme: &mut P,
+    gain_db: f64,
     ceiling_dbtp: f64,
-) -> Result<bool> {
-    let channels = original.len();
-    let frames = original[0].len();
+    sink: &mut Sink<'_, P::Error>,
+) -> core::result::Result<(Levels, bool), P::Error> {
+    let (channels, frames) = (programme.channels(), programme.frames());
     let mut limiter = Limiter::new(ceiling_dbtp, 5.0)?;
-    let block = 4096;
-    limiter.prepare(ProcessSpec::new(sample_rate, block, channels))?;
+    limiter.prepare(ProcessSpec::new(sample_rate, PASS_BLOCK, channels))?;
     let lat = limiter.latency_frames();
-    let mut buf = vec![vec![0.0f32; block]; channels];
+    let gain = db::db_to_gain(gain_db) as f32;
+    let mut meter = LoudnessMeter::new(sample_rate, layout.clone())?;
+    let mut buf = vec![vec![0.0f32; PASS_BLOCK]; channels];
     let mut limited = false;
-    let mut written = 0usize;
-    let mut pos = 0usize;
+    let (mut written, mut pos) = (0usize, 0usize);
+    programme.rewind()?;
     while written < frames {
-        let n = block.min(frames + lat - pos);
-        for (b, o) in buf.iter_mut().zip(original) {
-            for (i, v) in b[..n].iter_mut().enumerate() {
-                *v = o.get(pos + i).map_or(0.0, |x| x * gain);
-            }
-        }
+        let n = PASS_BLOCK.min(frames + lat - pos);
         {
+            // Past the end the programme gives silence: the limiter's tail.
             let mut parts: Vec<&mut [f32]> = buf.iter_mut().map(|b| &mut b[..n]).collect();
+            programme.read(&mut parts)?;
+            for p in parts.iter_mut() {
+                p.iter_mut().for_each(|v| *v *= gain);
+            }
             limiter.process(&mut parts);
         }
         limited |= limiter.max_gain_reduction_db() > 0.0;
         // Output frame `pos + i` is input frame `pos + i - lat`.
-        for i in 0..n {
-            let f = pos + i;
-            if f >= lat && f - lat < frames {
-                for (o, b) in out.iter_mut().zip(&buf) {
-                    o[f - lat] = b[i];
-                }
-                written += 1;
-            }
+        let skip = lat.saturating_sub(pos).min(n);
+        let take = (n - skip).min(frames - written);
+        if take > 0 {
+            let parts: Vec<&[f32]> = buf.iter().map(|b| &b[skip..skip + take]).collect();
+            meter.try_add_planar(&parts)?;
+            sink(written, &parts)?;
+            written += take;
         }
         pos += n;
     }
-    Ok(limited)
+    Ok((levels(&meter), limited))
+}
+
+/// Normalizes `programme` to `target`: measures it, then renders it at the gain that meets the
+/// target, correcting up to [`MAX_CORRECTIONS`] times when limiting cost loudness (a secant
+/// step on the loudness per dB of gain, at most [`MAX_CORRECTION_DB`] beyond the first
+/// estimate). `sink` sees every trial pass (see [`render_programme`]); the last one is the
+/// result, whose gain the report gives.
+///
+/// Errors: an empty or silent programme, a programme too far from the target, a bad target.
+pub fn normalize_programme<P: Programme>(
+    sample_rate: f64,
+    layout: &ChannelLayout,
+    programme: &mut P,
+    target: Target,
+    sink: &mut Sink<'_, P::Error>,
+) -> core::result::Result<NormalizeReport, P::Error> {
+    Target::new(target.integrated_lufs, target.ceiling_dbtp)?;
+    if programme.frames() == 0 {
+        return Err(Error::Empty { what: "programme" }.into());
+    }
+    let before = measure_programme(sample_rate, layout, programme)?;
+    if !before.integrated_lufs.is_finite() {
+        return Err(Error::Empty {
+            what: "programme loudness (the programme is silent below the -70 LUFS gate)",
+        }
+        .into());
+    }
+    let first = target.integrated_lufs - before.integrated_lufs;
+    validate::in_range_note(
+        "gain_db",
+        first,
+        Range::closed(-db::MAX_NORMALIZE_GAIN_DB, db::MAX_NORMALIZE_GAIN_DB),
+        "the programme is too far from the target",
+    )?;
+    let mut gain_db = first;
+    let mut previous: Option<(f64, f64)> = None;
+    let mut attempt = 0;
+    loop {
+        let (after, limited) = render_programme(
+            sample_rate,
+            layout,
+            programme,
+            gain_db,
+            target.ceiling_dbtp,
+            sink,
+        )?;
+        let shortfall = target.integrated_lufs - after.integrated_lufs;
+        if attempt == MAX_CORRECTIONS || shortfall.abs() < 0.05 {
+            let reached = (after.integrated_lufs - target.integrated_lufs).abs() <= 0.1;
+            return Ok(NormalizeReport {
+                before,
+                after,
+                gain_db,
+                limited,
+                reached,
+                target,
+            });
+        }
+        // Limiting took loudness away: push again. The loudness gained per dB of gain falls as
+        // the limiter works harder, so step by the shortfall over the slope measured between the
+        // last two passes (a secant step; the first correction assumes a slope of 1).
+        let slope = match previous {
+            Some((g0, l0)) if gain_db != g0 => {
+                ((after.integrated_lufs - l0) / (gain_db - g0)).clamp(0.05, 1.0)
+            }
+            _ => 1.0,
+        };
+        previous = Some((gain_db, after.integrated_lufs));
+        gain_db = (gain_db + shortfall / slope)
+            .clamp(first - MAX_CORRECTION_DB, first + MAX_CORRECTION_DB)
+            .min(db::MAX_NORMALIZE_GAIN_DB);
+        attempt += 1;
+    }
+}
+
+/// A programme held in memory.
+struct Memory<'a> {
+    channels: &'a [Vec<f32>],
+    pos: usize,
+}
+
+impl Programme for Memory<'_> {
+    type Error = Error;
+
+    fn channels(&self) -> usize {
+        self.channels.len()
+    }
+
+    fn frames(&self) -> usize {
+        self.channels.first().map_or(0, |c| c.len())
+    }
+
+    fn rewind(&mut self) -> Result<()> {
+        self.pos = 0;
+        Ok(())
+    }
+
+    fn read(&mut self, out: &mut [&mut [f32]]) -> Result<()> {
+        let n = out.first().map_or(0, |c| c.len());
+        let have = self.frames().saturating_sub(self.pos).min(n);
+        for (o, c) in out.iter_mut().zip(self.channels) {
+            o[..have].copy_from_slice(&c[self.pos..self.pos + have]);
+            o[have..].fill(0.0);
+        }
+        self.pos += have;
+        Ok(())
+    }
+}
+
+/// A sink that writes each pass's output over `out`.
+fn into<'a>(out: &'a mut [Vec<f32>]) -> impl FnMut(usize, &[&[f32]]) -> Result<()> + 'a {
+    move |at, block| {
+        for (o, b) in out.iter_mut().zip(block) {
+            o[at..at + b.len()].copy_from_slice(b);
+        }
+        Ok(())
+    }
 }
 
 fn check_input(channels: &[Vec<f32>], layout: &ChannelLayout) -> Result<()> {
@@ -245,74 +412,18 @@ pub fn normalize(
 ) -> Result<NormalizeReport> {
     Target::new(target.integrated_lufs, target.ceiling_dbtp)?;
     check_input(channels, &layout)?;
-    let refs: Vec<&[f32]> = channels.iter().map(|c| &c[..]).collect();
-    let before = measure(sample_rate, &layout, &refs)?;
-    if !before.integrated_lufs.is_finite() {
-        return Err(Error::Empty {
-            what: "programme loudness (the programme is silent below the -70 LUFS gate)",
-        });
-    }
-    let gain_db = target.integrated_lufs - before.integrated_lufs;
-    let (after, gain_db, limited) = apply(sample_rate, &layout, channels, gain_db, target)?;
-    let reached = (after.integrated_lufs - target.integrated_lufs).abs() <= 0.1;
-    Ok(NormalizeReport {
-        before,
-        after,
-        gain_db,
-        limited,
-        reached,
-        target,
-    })
-}
-
-/// Applies `gain_db`, limits, re-measures, and corrects if limiting cost loudness.
-fn apply(
-    sample_rate: f64,
-    layout: &ChannelLayout,
-    channels: &mut [Vec<f32>],
-    gain_db: f64,
-    target: Target,
-) -> Result<(Levels, f64, bool)> {
-    validate::in_range_note(
-        "gain_db",
-        gain_db,
-        Range::closed(-db::MAX_NORMALIZE_GAIN_DB, db::MAX_NORMALIZE_GAIN_DB),
-        "the programme is too far from the target",
-    )?;
     let original: Vec<Vec<f32>> = channels.to_vec();
-    let first = gain_db;
-    let mut gain_db = gain_db;
-    let mut previous: Option<(f64, f64)> = None;
-    let mut attempt = 0;
-    loop {
-        let limited = render(
-            sample_rate,
-            &original,
-            channels,
-            db::db_to_gain(gain_db) as f32,
-            target.ceiling_dbtp,
-        )?;
-        let refs: Vec<&[f32]> = channels.iter().map(|c| &c[..]).collect();
-        let after = measure(sample_rate, layout, &refs)?;
-        let shortfall = target.integrated_lufs - after.integrated_lufs;
-        if attempt == MAX_CORRECTIONS || shortfall.abs() < 0.05 {
-            return Ok((after, gain_db, limited));
-        }
-        // Limiting took loudness away: push again. The loudness gained per dB of gain falls as
-        // the limiter works harder, so step by the shortfall over the slope measured between the
-        // last two passes (a secant step; the first correction assumes a slope of 1).
-        let slope = match previous {
-            Some((g0, l0)) if gain_db != g0 => {
-                ((after.integrated_lufs - l0) / (gain_db - g0)).clamp(0.05, 1.0)
-            }
-            _ => 1.0,
-        };
-        previous = Some((gain_db, after.integrated_lufs));
-        gain_db = (gain_db + shortfall / slope)
-            .clamp(first - MAX_CORRECTION_DB, first + MAX_CORRECTION_DB)
-            .min(db::MAX_NORMALIZE_GAIN_DB);
-        attempt += 1;
-    }
+    let mut programme = Memory {
+        channels: &original,
+        pos: 0,
+    };
+    normalize_programme(
+        sample_rate,
+        &layout,
+        &mut programme,
+        target,
+        &mut into(channels),
+    )
 }
 
 /// One track's result in an album.
@@ -365,16 +476,21 @@ pub fn normalize_album(
     let mut reports = Vec::with_capacity(tracks.len());
     for (t, before) in tracks.iter_mut().zip(befores) {
         let original: Vec<Vec<f32>> = t.clone();
-        let limited = render(
+        let mut programme = Memory {
+            channels: &original,
+            pos: 0,
+        };
+        let (after, limited) = render_programme(
             sample_rate,
-            &original,
-            t,
-            db::db_to_gain(gain_db) as f32,
+            &layout,
+            &mut programme,
+            gain_db,
             target.ceiling_dbtp,
+            &mut into(t),
         )?;
         let refs: Vec<&[f32]> = t.iter().map(|c| &c[..]).collect();
         after_meter.try_add_planar(&refs)?;
-        reports.push((before, measure(sample_rate, &layout, &refs)?, limited));
+        reports.push((before, after, limited));
     }
     Ok(AlbumReport {
         album_before,

@@ -1,0 +1,176 @@
+//! `master` of one file streamed from disk: the core's normalization passes
+//! (`mixmaster::master::normalize::normalize_programme`: measure, then limit at trial gains until
+//! the loudness is right) read the file again for each pass instead of holding it in memory, and
+//! a last pass writes it, so memory does not grow with the programme's length. The result is
+//! the same as mastering the file in memory.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use mixmaster::master::ChannelLayout;
+use mixmaster::master::normalize::{
+    NormalizeReport, Programme, Target, normalize_programme, render_programme,
+};
+
+use crate::input::Input;
+use crate::wav::{Format, Writer, Written};
+
+/// A file planned for mastering: what the passes found, and what writing it will apply.
+pub struct Plan {
+    /// The input.
+    pub path: PathBuf,
+    /// Sample rate, Hz.
+    pub sample_rate: u32,
+    /// Channels.
+    pub channels: usize,
+    layout: ChannelLayout,
+    /// Before and after, the gain, whether limited and whether the target was reached.
+    pub report: NormalizeReport,
+    /// NaN or infinite samples per channel (measured and limited as silence).
+    pub non_finite: Vec<u64>,
+}
+
+/// A file as a programme the passes read again each time; counts non-finite samples on the
+/// first pass.
+struct FileProgramme<'a> {
+    path: &'a Path,
+    input: Input,
+    passes: usize,
+    non_finite: Vec<u64>,
+}
+
+impl<'a> FileProgramme<'a> {
+    fn open(path: &'a Path) -> Result<Self> {
+        let input = Input::open(path)?;
+        let non_finite = vec![0; input.channels()];
+        Ok(FileProgramme {
+            path,
+            input,
+            passes: 0,
+            non_finite,
+        })
+    }
+}
+
+impl Programme for FileProgramme<'_> {
+    type Error = anyhow::Error;
+
+    fn channels(&self) -> usize {
+        self.input.channels()
+    }
+
+    fn frames(&self) -> usize {
+        self.input.frames()
+    }
+
+    fn rewind(&mut self) -> Result<()> {
+        if self.passes > 0 {
+            self.input = Input::open(self.path)?;
+        }
+        self.passes += 1;
+        Ok(())
+    }
+
+    fn read(&mut self, out: &mut [&mut [f32]]) -> Result<()> {
+        let n = self.input.read_into(out)?;
+        if self.passes == 1 {
+            for (bad, c) in self.non_finite.iter_mut().zip(out.iter()) {
+                *bad += c[..n].iter().filter(|v| !v.is_finite()).count() as u64;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Measures `path` and finds the gain that meets `target` under its ceiling (a pass over the
+/// file per trial), without writing anything.
+pub fn plan(path: &Path, layout: ChannelLayout, target: Target) -> Result<Plan> {
+    let mut programme = FileProgramme::open(path)?;
+    let (sample_rate, channels) = (programme.input.sample_rate(), programme.channels());
+    let fs = f64::from(sample_rate);
+    let report = normalize_programme(fs, &layout, &mut programme, target, &mut |_, _| Ok(()))
+        .map_err(|e| match e.downcast::<mixmaster::Error>() {
+            Ok(mixmaster::Error::Empty { .. }) if programme_silent(path) => anyhow::anyhow!(
+                "{} is silent (below the -70 LUFS gate): no gain reaches a loudness target",
+                path.display()
+            ),
+            Ok(core) => anyhow::Error::new(core).context(path.display().to_string()),
+            Err(other) => other,
+        })?;
+    Ok(Plan {
+        path: path.to_path_buf(),
+        sample_rate,
+        channels,
+        layout,
+        report,
+        non_finite: programme.non_finite,
+    })
+}
+
+fn programme_silent(path: &Path) -> bool {
+    Input::open(path).is_ok_and(|i| i.frames() > 0)
+}
+
+/// The last pass: the planned gain and limiting, written to `out` in `format`.
+pub fn write(plan: &Plan, out: &Path, format: Format) -> Result<Written> {
+    let mut programme = FileProgramme::open(&plan.path)?;
+    let frames = programme.frames();
+    let mut w = Writer::create(out, plan.channels, plan.sample_rate, frames, format)?;
+    let r = &plan.report;
+    render_programme(
+        f64::from(plan.sample_rate),
+        &plan.layout,
+        &mut programme,
+        r.gain_db,
+        r.target.ceiling_dbtp,
+        &mut |_, block| w.write(block),
+    )?;
+    w.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wav::Audio;
+    use mixmaster::master::normalize::normalize;
+
+    /// Streamed and in memory (the core's `normalize`) give the same samples and report: a
+    /// sine that needs no limiting, and bursts that need it (with corrections).
+    #[test]
+    fn streaming_masters_exactly_as_the_core_does_in_memory() {
+        let dir = std::env::temp_dir().join(format!("mixmaster-stream-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let frames = 48_000 * 3 + 123;
+        type Signal = fn(usize) -> f32;
+        let cases: [(&str, Signal); 2] = [
+            ("sine", |n| 0.05 * (n as f32 * 0.05).sin()),
+            ("bursts", |n| {
+                let a = if (n / 12_000) % 3 == 0 { 0.9 } else { 0.1 };
+                a * (n as f32 * 0.013).sin() * (n as f32 * 0.0007).cos()
+            }),
+        ];
+        for (name, f) in cases {
+            let audio = Audio {
+                sample_rate: 48_000,
+                channels: (0..2)
+                    .map(|c| (0..frames).map(|n| f(n + c * 7)).collect())
+                    .collect(),
+            };
+            let input = dir.join(format!("{name}.wav"));
+            crate::wav::write(&input, &audio, Format::Float32).unwrap();
+            let target = Target::new(-9.0, -1.0).unwrap();
+            let mut mem = audio.channels.clone();
+            let want = normalize(48_000.0, ChannelLayout::Stereo, &mut mem, target).unwrap();
+            let p = plan(&input, ChannelLayout::Stereo, target).unwrap();
+            assert_eq!(p.report, want, "{name}");
+            let out = dir.join(format!("{name}-out.wav"));
+            write(&p, &out, Format::Float32).unwrap();
+            let got = crate::input::read(&out).unwrap();
+            assert!(got.channels == mem, "{name}: samples differ");
+            if name == "bursts" {
+                assert!(want.limited, "the bursts case exercises the limiter");
+            }
+        }
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
