@@ -24,7 +24,7 @@
 //! # Ok::<(), mixmaster_session::Error>(())
 //! ```
 //!
-//! Layout: [`model`] (the data, with serde), [`format`] (TOML in and out, errors with line and
+//! Layout: [`model`] (the data, with serde), [`format`](mod@format) (TOML in and out, errors with line and
 //! column), [`build`] (the mixer from the model), [`render`] (sources and the offline render),
 //! [`target`] (loudness targets). Above the core; the command and the bindings use it.
 
