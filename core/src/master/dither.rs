@@ -188,6 +188,10 @@ impl Dither {
 /// Word-length reduction as a processor: each channel is dithered and quantized to `bits` and
 /// comes out as the float value of its code (`code / 2^(bits−1)`), so a chain can end with it
 /// and the result is what an integer file of that word length would hold.
+///
+/// Construction: [`DitherProcessor::new`] (returns a `Result`: invalid arguments are errors naming them).
+/// By name: [`Processor::set_param`] over [`DitherProcessor::PARAMS`], or the
+/// [registry](crate::registry) as kind `"dither"` (see docs/processors.md).
 #[derive(Debug, Clone)]
 pub struct DitherProcessor {
     bits: u32,

@@ -101,6 +101,11 @@ impl SlidingMin {
 }
 
 /// A true-peak brickwall limiter with lookahead, linked across channels.
+///
+/// Construction: [`Limiter::new`] (returns a `Result`: invalid arguments are errors naming them).
+/// Setters: [`Limiter::set_ceiling_dbtp`], [`Limiter::set_release_ms`] validate and return a `Result` naming the parameter and its range; [`Limiter::set_auto_release`] cannot fail.
+/// By name: [`Processor::set_param`] over [`Limiter::PARAMS`], or the
+/// [registry](crate::registry) as kind `"limiter"` (see docs/processors.md).
 #[derive(Debug, Clone)]
 pub struct Limiter {
     ceiling_dbtp: f64,

@@ -71,6 +71,11 @@ struct PairState {
 }
 
 /// A linear-phase equalizer for any number of channels.
+///
+/// Construction: [`LinearPhaseEq::new`] (returns a `Result`: invalid arguments are errors naming them).
+/// Setters: [`LinearPhaseEq::set_taps`], [`LinearPhaseEq::set_partition`], [`LinearPhaseEq::set_band`] validate and return a `Result` naming the parameter and its range.
+/// By name: [`Processor::set_param`] over [`LinearPhaseEq::PARAMS`], or the
+/// [registry](crate::registry) as kind `"linear_phase_eq"` (see docs/processors.md).
 pub struct LinearPhaseEq {
     bands: Vec<Design>,
     taps_override: Option<usize>,

@@ -43,6 +43,11 @@ crate::params! { Saturation {
 } }
 
 /// Oversampled soft clipper for any number of channels.
+///
+/// Construction: [`Saturation::new`] (returns a `Result`: invalid arguments are errors naming them).
+/// Setters: [`Saturation::set_drive_db`], [`Saturation::set_output_db`], [`Saturation::set_mix`] validate and return a `Result` naming the parameter and its range.
+/// By name: [`Processor::set_param`] over [`Saturation::PARAMS`], or the
+/// [registry](crate::registry) as kind `"saturation"` (see docs/processors.md).
 #[derive(Debug, Clone)]
 pub struct Saturation {
     curve: Curve,

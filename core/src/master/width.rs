@@ -49,6 +49,11 @@ crate::params! { StereoWidth {
 } }
 
 /// Stereo width with optional bass mono. Two channels.
+///
+/// Construction: [`StereoWidth::new`] (never fails).
+/// Setters: [`StereoWidth::set_width`], [`StereoWidth::set_bass_mono_hz`] validate and return a `Result` naming the parameter and its range.
+/// By name: [`Processor::set_param`] over [`StereoWidth::PARAMS`], or the
+/// [registry](crate::registry) as kind `"stereo_width"` (see docs/processors.md).
 #[derive(Debug, Clone)]
 pub struct StereoWidth {
     width: Smoothed,

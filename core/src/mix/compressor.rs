@@ -112,6 +112,11 @@ impl Coefs {
 }
 
 /// A feed-forward compressor for any number of channels.
+///
+/// Construction: [`Compressor::new`] (never fails).
+/// Setters: [`Compressor::set_threshold_db`], [`Compressor::set_ratio`], [`Compressor::set_knee_db`], [`Compressor::set_attack_ms`], [`Compressor::set_release_ms`], [`Compressor::set_makeup_db`], [`Compressor::set_mix`], [`Compressor::set_sidechain_hpf_hz`], [`Compressor::set_rms_window_ms`] validate and return a `Result` naming the parameter and its range; [`Compressor::set_detector`], [`Compressor::set_linked`] cannot fail.
+/// By name: [`Processor::set_param`] over [`Compressor::PARAMS`], or the
+/// [registry](crate::registry) as kind `"compressor"` (see docs/processors.md).
 #[derive(Debug, Clone)]
 pub struct Compressor {
     threshold_db: f64,

@@ -67,6 +67,11 @@ fn read_fir(line: &[f32], mask: usize, write: usize, d: usize, w: &[f32; 4]) -> 
 }
 
 /// A delay for one or two channels (ping-pong needs two).
+///
+/// Construction: [`Delay::new`] (returns a `Result`: invalid arguments are errors naming them).
+/// Setters: [`Delay::set_time_ms`], [`Delay::set_feedback`], [`Delay::set_damping_hz`], [`Delay::set_mix`] validate and return a `Result` naming the parameter and its range; [`Delay::set_ping_pong`] cannot fail.
+/// By name: [`Processor::set_param`] over [`Delay::PARAMS`], or the
+/// [registry](crate::registry) as kind `"delay"` (see docs/processors.md).
 #[derive(Debug, Clone)]
 pub struct Delay {
     max_ms: f64,

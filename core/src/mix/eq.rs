@@ -22,6 +22,12 @@ pub struct Band {
 }
 
 /// A multi-band equalizer: bands in series, any number of channels.
+///
+/// Construction: [`Equalizer::new`] (never fails), [`Equalizer::from_designs`] (returns a `Result`: invalid arguments are errors naming them).
+/// Bands: [`Equalizer::add_band`] (returns a `Result`), [`Equalizer::band_mut`] then the band filter's setters
+/// ([`Filter::set_gain_db`] and the others, each returning a `Result`).
+/// By name: [`Processor::set_param`] over [`Equalizer::PARAMS`], or the
+/// [registry](crate::registry) as kind `"equalizer"` (see docs/processors.md).
 #[derive(Debug, Clone, Default)]
 pub struct Equalizer {
     bands: Vec<Band>,

@@ -220,6 +220,11 @@ crate::params! { Filter {
 } }
 
 /// A biquad or a cascade of biquads, for any number of channels.
+///
+/// Construction: [`Filter::new`] (returns a `Result`: invalid arguments are errors naming them), [`Filter::from_design`] (returns a `Result`: invalid arguments are errors naming them), [`Filter::with_q`] (returns a `Result`: invalid arguments are errors naming them), [`Filter::with_gain_db`] (returns a `Result`: invalid arguments are errors naming them).
+/// Setters: [`Filter::set_frequency`], [`Filter::set_q`], [`Filter::set_gain_db`], [`Filter::set_kind`] validate and return a `Result` naming the parameter and its range.
+/// By name: [`Processor::set_param`] over [`Filter::PARAMS`], or the
+/// [registry](crate::registry) as kind `"filter"` (see docs/processors.md).
 #[derive(Debug, Clone)]
 pub struct Filter {
     design: Design,

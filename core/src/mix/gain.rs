@@ -46,6 +46,11 @@ impl Describe for Gain {
 }
 
 /// A smoothed gain with mute, for any number of channels.
+///
+/// Construction: [`Gain::new`] (never fails), [`Gain::with_db`] (returns a `Result`: invalid arguments are errors naming them).
+/// Setters: [`Gain::set_gain_db`], [`Gain::set_gain_linear`], [`Gain::set_ramp_seconds`] validate and return a `Result` naming the parameter and its range; [`Gain::set_muted`] cannot fail.
+/// By name: [`Processor::set_param`] over [`Gain::PARAMS`], or the
+/// [registry](crate::registry) as kind `"gain"` (see docs/processors.md).
 #[derive(Debug, Clone)]
 pub struct Gain {
     gain_db: f64,

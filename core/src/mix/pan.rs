@@ -103,6 +103,11 @@ crate::params! { Panner {
 } }
 
 /// A two-channel panner, smoothed per sample.
+///
+/// Construction: [`Panner::new`] (never fails).
+/// Setters: [`Panner::set_pan`] validate and return a `Result` naming the parameter and its range; [`Panner::set_law`], [`Panner::set_mode`] cannot fail.
+/// By name: [`Processor::set_param`] over [`Panner::PARAMS`], or the
+/// [registry](crate::registry) as kind `"pan"` (see docs/processors.md).
 #[derive(Debug, Clone)]
 pub struct Panner {
     law: PanLaw,

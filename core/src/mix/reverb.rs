@@ -174,6 +174,11 @@ fn is_prime(n: usize) -> bool {
 }
 
 /// A stereo (or mono) algorithmic reverb.
+///
+/// Construction: [`Reverb::new`] (never fails).
+/// Setters: [`Reverb::set_decay_s`], [`Reverb::set_predelay_ms`], [`Reverb::set_damping`], [`Reverb::set_size`], [`Reverb::set_width`], [`Reverb::set_mix`] validate and return a `Result` naming the parameter and its range.
+/// By name: [`Processor::set_param`] over [`Reverb::PARAMS`], or the
+/// [registry](crate::registry) as kind `"reverb"` (see docs/processors.md).
 #[derive(Debug, Clone)]
 pub struct Reverb {
     decay_s: f64,
