@@ -8,7 +8,9 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 
 use crate::decode::Decoded;
-use crate::wav::{Audio, NotHandled, Reader};
+#[cfg(test)]
+use crate::wav::Audio;
+use crate::wav::{NotHandled, Reader};
 
 /// An open audio file.
 pub enum Input {
@@ -123,7 +125,9 @@ fn unsupported(head: &[u8]) -> Option<&'static str> {
     })
 }
 
-/// Reads a whole audio file (WAV, or one of [`crate::decode::FORMATS`]) as planar `f32`.
+/// Reads a whole audio file (WAV, or one of [`crate::decode::FORMATS`]) as planar `f32` (the
+/// command streams everything; tests compare whole files).
+#[cfg(test)]
 pub fn read(path: &Path) -> Result<Audio> {
     let mut r = Input::open(path)?;
     let mut channels = vec![vec![0.0f32; r.frames()]; r.channels()];

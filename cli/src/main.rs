@@ -18,9 +18,7 @@ mod wav;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use mixmaster::master::normalize::{
-    MAX_CORRECTION_DB, NormalizeReport, Target, normalize, normalize_album,
-};
+use mixmaster::master::normalize::{MAX_CORRECTION_DB, NormalizeReport, Target, normalize};
 use mixmaster::master::{ChannelLayout, LoudnessMeter, LoudnessReport, analyze};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -290,14 +288,6 @@ fn not_reached_text(r: &NormalizeReport) -> String {
     }
 }
 
-/// NaN or infinite samples per channel.
-fn count_non_finite(channels: &[Vec<f32>]) -> Vec<u64> {
-    channels
-        .iter()
-        .map(|c| c.iter().filter(|v| !v.is_finite()).count() as u64)
-        .collect()
-}
-
 /// NaN or infinite samples in an input are measured as silence: say how many, and where.
 fn warn_non_finite(file: &Path, counts: &[u64]) {
     let total: u64 = counts.iter().sum();
@@ -520,16 +510,18 @@ fn master_files(
     opts: &MasterOptions,
 ) -> Result<()> {
     if opts.album {
-        let mut audios = Vec::with_capacity(inputs.len());
-        for p in inputs {
-            let a = input::read(p)?;
-            layout(a.channels.len(), p)?;
-            warn_non_finite(p, &count_non_finite(&a.channels));
-            // An album is gated as a whole: a short track in it is fine.
-            audios.push(a);
+        // Streamed like single files: a pass per track to measure, one to render at the common
+        // gain, then one to write; nothing is written before every track is planned.
+        let first = Input::open(&inputs[0])?;
+        let lay = layout(first.channels(), &inputs[0])?;
+        drop(first);
+        let plan = stream::plan_album(inputs, lay, target)?;
+        for (p, bad) in inputs.iter().zip(&plan.non_finite) {
+            warn_non_finite(p, bad);
         }
+        // An album is gated as a whole: a short track in it is fine.
         make_folder(inputs, output)?;
-        return master_album(inputs, outs, audios, target, opts);
+        return master_album(inputs, outs, &plan, target, opts);
     }
     // Each input is streamed from disk (measured, then limited at trial gains until its
     // loudness is right, then written), never held in memory. Every input is planned before
@@ -592,29 +584,11 @@ fn make_folder(inputs: &[PathBuf], output: &Path) -> Result<()> {
 fn master_album(
     inputs: &[PathBuf],
     outs: &[PathBuf],
-    audios: Vec<Audio>,
+    plan: &stream::AlbumPlan,
     target: Target,
     opts: &MasterOptions,
 ) -> Result<()> {
-    let first = &audios[0];
-    for (a, p) in audios.iter().zip(inputs) {
-        if a.sample_rate != first.sample_rate || a.channels.len() != first.channels.len() {
-            bail!(
-                "album: {} is {} Hz, {} channels but {} is {} Hz, {} channels; album tracks must match (convert them to one layout and rate first)",
-                p.display(),
-                a.sample_rate,
-                a.channels.len(),
-                inputs[0].display(),
-                first.sample_rate,
-                first.channels.len()
-            );
-        }
-    }
-    let rate = first.sample_rate;
-    let fs = f64::from(rate);
-    let lay = layout(first.channels.len(), &inputs[0])?;
-    let mut tracks: Vec<Vec<Vec<f32>>> = audios.into_iter().map(|a| a.channels).collect();
-    let r = normalize_album(fs, lay, &mut tracks, target).context("album")?;
+    let r = &plan.report;
     let reached = (r.album_after.integrated_lufs - target.integrated_lufs).abs() <= 0.1;
     let album_name = format!("the album ({} tracks)", inputs.len());
     if !reached {
@@ -632,17 +606,11 @@ fn master_album(
         }
         warn(&why);
     }
-    for (((p, ch), (before, after, limited)), out) in
-        inputs.iter().zip(tracks).zip(&r.tracks).zip(outs)
+    for (i, ((p, (before, after, limited)), out)) in
+        inputs.iter().zip(&r.tracks).zip(outs).enumerate()
     {
-        write_wav(
-            out,
-            &Audio {
-                sample_rate: rate,
-                channels: ch,
-            },
-            opts.bits,
-        )?;
+        let written = stream::write_album_track(plan, i, out, opts.bits)?;
+        warn_clipped(out, &written);
         // What limiting took off this track beyond the common gain: its loudness relative to
         // the other tracks changed by this much.
         let shift = after.integrated_lufs - before.integrated_lufs - r.gain_db;

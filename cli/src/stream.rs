@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use mixmaster::master::ChannelLayout;
 use mixmaster::master::normalize::{
-    NormalizeReport, Programme, Target, normalize_programme, render_programme,
+    AlbumReport, NormalizeReport, Programme, Target, normalize_album_programmes,
+    normalize_programme, render_programme,
 };
 
 use crate::input::Input;
@@ -123,6 +124,83 @@ pub fn write(plan: &Plan, out: &Path, format: Format) -> Result<Written> {
         &mut programme,
         r.gain_db,
         r.target.ceiling_dbtp,
+        &mut |_, block| w.write(block),
+    )?;
+    w.finish()
+}
+
+/// An album planned for mastering: one common gain, what it does to each track.
+pub struct AlbumPlan {
+    /// The inputs.
+    pub paths: Vec<PathBuf>,
+    /// Sample rate, Hz.
+    pub sample_rate: u32,
+    /// Channels.
+    pub channels: usize,
+    layout: ChannelLayout,
+    /// The album before and after, the common gain, and per track before, after and limited.
+    pub report: AlbumReport,
+    /// NaN or infinite samples per channel, per track.
+    pub non_finite: Vec<Vec<u64>>,
+    /// The target.
+    pub target: Target,
+}
+
+/// Measures the album's tracks and renders them at the common gain (passes over the files,
+/// nothing written). Tracks must share one rate and channel count.
+pub fn plan_album(paths: &[PathBuf], layout: ChannelLayout, target: Target) -> Result<AlbumPlan> {
+    let mut programmes = paths
+        .iter()
+        .map(|p| FileProgramme::open(p))
+        .collect::<Result<Vec<_>>>()?;
+    let first = &programmes[0];
+    let (sample_rate, channels) = (first.input.sample_rate(), first.channels());
+    for (p, path) in programmes.iter().zip(paths) {
+        if p.input.sample_rate() != sample_rate || p.channels() != channels {
+            anyhow::bail!(
+                "album: {} is {} Hz, {} channels but {} is {sample_rate} Hz, {channels} channels; album tracks must match (convert them to one layout and rate first)",
+                path.display(),
+                p.input.sample_rate(),
+                p.channels(),
+                paths[0].display(),
+            );
+        }
+    }
+    let report = normalize_album_programmes(
+        f64::from(sample_rate),
+        &layout,
+        &mut programmes,
+        target,
+        &mut |_, _, _| Ok(()),
+    )
+    .map_err(|e| e.context("album"))?;
+    Ok(AlbumPlan {
+        paths: paths.to_vec(),
+        sample_rate,
+        channels,
+        layout,
+        report,
+        non_finite: programmes.into_iter().map(|p| p.non_finite).collect(),
+        target,
+    })
+}
+
+/// Writes track `i` of a planned album to `out` in `format` (the common gain, then limiting).
+pub fn write_album_track(
+    plan: &AlbumPlan,
+    i: usize,
+    out: &Path,
+    format: Format,
+) -> Result<Written> {
+    let mut programme = FileProgramme::open(&plan.paths[i])?;
+    let frames = programme.frames();
+    let mut w = Writer::create(out, plan.channels, plan.sample_rate, frames, format)?;
+    render_programme(
+        f64::from(plan.sample_rate),
+        &plan.layout,
+        &mut programme,
+        plan.report.gain_db,
+        plan.target.ceiling_dbtp,
         &mut |_, block| w.write(block),
     )?;
     w.finish()

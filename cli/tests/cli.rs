@@ -1033,12 +1033,8 @@ fn meter_streams_long_files_in_little_memory() {
 }
 
 #[cfg(target_os = "linux")]
-#[test]
-fn master_streams_long_files_in_little_memory() {
-    // Five minutes of a 16-bit stereo sine at −20 dBFS (58 MB): in memory as f32 that would be
-    // 115 MB, and mastering keeps a copy or two more; streamed, a few MB whatever the length.
-    let d = tmp("master-long");
-    let path = d.join("long.wav");
+/// A 16-bit stereo 1 kHz sine at −20 dBFS of `seconds`, written straight as bytes.
+fn long_sine_wav(path: &Path, seconds: u32) {
     let second: Vec<u8> = (0..48_000)
         .flat_map(|n| {
             let x = 0.1 * (2.0 * std::f64::consts::PI * 1000.0 * n as f64 / 48_000.0).sin();
@@ -1046,7 +1042,7 @@ fn master_streams_long_files_in_little_memory() {
             [v[0], v[1], v[0], v[1]]
         })
         .collect();
-    let data = second.len() as u32 * 300;
+    let data = second.len() as u32 * seconds;
     let mut bytes = b"RIFF".to_vec();
     bytes.extend_from_slice(&(36 + data).to_le_bytes());
     bytes.extend_from_slice(b"WAVEfmt ");
@@ -1062,11 +1058,54 @@ fn master_streams_long_files_in_little_memory() {
     }
     bytes.extend_from_slice(b"data");
     bytes.extend_from_slice(&data.to_le_bytes());
-    for _ in 0..300 {
+    for _ in 0..seconds {
         bytes.extend_from_slice(&second);
     }
-    std::fs::write(&path, &bytes).unwrap();
-    drop(bytes);
+    std::fs::write(path, &bytes).unwrap();
+}
+
+#[test]
+fn album_mastering_streams_its_tracks_in_little_memory() {
+    // Two 4-minute tracks (46 MB each as 16-bit; 92 MB as f32 each in memory): the album's
+    // passes read them from disk, so the peak stays a few MB.
+    let d = tmp("album-long");
+    let (a, b) = (d.join("a.wav"), d.join("b.wav"));
+    long_sine_wav(&a, 240);
+    long_sine_wav(&b, 240);
+    let out = d.join("out");
+    let (peak, readings) = peak_rss_kb(&[
+        "master",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--album",
+        "-o",
+        out.to_str().unwrap(),
+        "--preset",
+        "spotify",
+    ]);
+    assert!(
+        readings > 0,
+        "master --album ended before it could be watched"
+    );
+    assert!(peak < 80_000, "master --album peaked at {peak} kB");
+    for name in ["a.wav", "b.wav"] {
+        let m = meter(&out.join(name));
+        assert!(
+            (m["integrated_lufs"].as_f64().unwrap() + 14.0).abs() < 0.1,
+            "{name}: {m}"
+        );
+        assert_eq!(m["duration_s"].as_f64(), Some(240.0));
+    }
+    std::fs::remove_dir_all(&d).ok();
+}
+
+#[test]
+fn master_streams_long_files_in_little_memory() {
+    // Five minutes of a 16-bit stereo sine at −20 dBFS (58 MB): in memory as f32 that would be
+    // 115 MB, and mastering keeps a copy or two more; streamed, a few MB whatever the length.
+    let d = tmp("master-long");
+    let path = d.join("long.wav");
+    long_sine_wav(&path, 300);
     let out = d.join("master.wav");
     let (peak, readings) = peak_rss_kb(&[
         "master",

@@ -152,12 +152,6 @@ pub struct NormalizeReport {
     pub target: Target,
 }
 
-fn measure(sample_rate: f64, layout: &ChannelLayout, channels: &[&[f32]]) -> Result<Levels> {
-    let mut m = LoudnessMeter::new(sample_rate, layout.clone())?;
-    m.try_add_planar(channels)?;
-    Ok(levels(&m))
-}
-
 fn levels(m: &LoudnessMeter) -> Levels {
     Levels {
         integrated_lufs: m.integrated_lufs(),
@@ -190,13 +184,11 @@ pub type Sink<'a, E> = dyn FnMut(usize, &[&[f32]]) -> core::result::Result<(), E
 /// Frames per block of a pass.
 const PASS_BLOCK: usize = 4096;
 
-/// One pass over `programme`: its levels, without changing it.
-pub fn measure_programme<P: Programme>(
-    sample_rate: f64,
-    layout: &ChannelLayout,
+/// One pass over `programme`, feeding every meter of `meters`.
+fn feed<P: Programme>(
     programme: &mut P,
-) -> core::result::Result<Levels, P::Error> {
-    let mut meter = LoudnessMeter::new(sample_rate, layout.clone())?;
+    meters: &mut [&mut LoudnessMeter],
+) -> core::result::Result<(), P::Error> {
     programme.rewind()?;
     let (channels, frames) = (programme.channels(), programme.frames());
     let mut buf = vec![vec![0.0f32; PASS_BLOCK]; channels];
@@ -206,9 +198,22 @@ pub fn measure_programme<P: Programme>(
         let mut parts: Vec<&mut [f32]> = buf.iter_mut().map(|b| &mut b[..n]).collect();
         programme.read(&mut parts)?;
         let refs: Vec<&[f32]> = buf.iter().map(|b| &b[..n]).collect();
-        meter.try_add_planar(&refs)?;
+        for m in meters.iter_mut() {
+            m.try_add_planar(&refs)?;
+        }
         pos += n;
     }
+    Ok(())
+}
+
+/// One pass over `programme`: its levels, without changing it.
+pub fn measure_programme<P: Programme>(
+    sample_rate: f64,
+    layout: &ChannelLayout,
+    programme: &mut P,
+) -> core::result::Result<Levels, P::Error> {
+    let mut meter = LoudnessMeter::new(sample_rate, layout.clone())?;
+    feed(programme, &mut [&mut meter])?;
     Ok(levels(&meter))
 }
 
@@ -441,29 +446,78 @@ pub struct AlbumReport {
 
 /// Normalizes an album: one gain for every track (so their relative loudness is kept), chosen
 /// so the album measured as a whole meets `target`; each track is then limited to the ceiling.
+/// Limiting is not made up for by more gain (that would change the tracks' relative loudness):
+/// when it costs the album loudness, the report's `album_after` shows the shortfall.
 pub fn normalize_album(
     sample_rate: f64,
     layout: ChannelLayout,
     tracks: &mut [Vec<Vec<f32>>],
     target: Target,
 ) -> Result<AlbumReport> {
-    Target::new(target.integrated_lufs, target.ceiling_dbtp)?;
-    if tracks.is_empty() {
-        return Err(Error::Empty { what: "album" });
-    }
-    let mut album = LoudnessMeter::new(sample_rate, layout.clone())?;
-    let mut befores = Vec::with_capacity(tracks.len());
     for t in tracks.iter() {
         check_input(t, &layout)?;
-        let refs: Vec<&[f32]> = t.iter().map(|c| &c[..]).collect();
-        album.try_add_planar(&refs)?;
-        befores.push(measure(sample_rate, &layout, &refs)?);
+    }
+    let originals: Vec<Vec<Vec<f32>>> = tracks.to_vec();
+    let mut programmes: Vec<Memory<'_>> = originals
+        .iter()
+        .map(|t| Memory {
+            channels: t,
+            pos: 0,
+        })
+        .collect();
+    normalize_album_programmes(
+        sample_rate,
+        &layout,
+        &mut programmes,
+        target,
+        &mut |i, at, block| into(&mut tracks[i])(at, block),
+    )
+}
+
+/// Where an album pass's output goes: the track's index, the block's frame offset, its channels.
+pub type AlbumSink<'a, E> = dyn FnMut(usize, usize, &[&[f32]]) -> core::result::Result<(), E> + 'a;
+
+/// [`normalize_album`] over programmes that are read again for each pass (one pass per track to
+/// measure, one to render it): `sink` gets every track's output. Memory does not grow with the
+/// album's length.
+pub fn normalize_album_programmes<P: Programme>(
+    sample_rate: f64,
+    layout: &ChannelLayout,
+    tracks: &mut [P],
+    target: Target,
+    sink: &mut AlbumSink<'_, P::Error>,
+) -> core::result::Result<AlbumReport, P::Error> {
+    Target::new(target.integrated_lufs, target.ceiling_dbtp)?;
+    if tracks.is_empty() {
+        return Err(Error::Empty { what: "album" }.into());
+    }
+    let expected = layout.weights().len();
+    let mut album = LoudnessMeter::new(sample_rate, layout.clone())?;
+    let mut befores = Vec::with_capacity(tracks.len());
+    for t in tracks.iter_mut() {
+        if t.channels() != expected {
+            return Err(Error::ChannelCount {
+                expected,
+                got: t.channels(),
+            }
+            .into());
+        }
+        if t.frames() == 0 {
+            return Err(Error::Empty {
+                what: "album track",
+            }
+            .into());
+        }
+        let mut meter = LoudnessMeter::new(sample_rate, layout.clone())?;
+        feed(t, &mut [&mut meter, &mut album])?;
+        befores.push(levels(&meter));
     }
     let album_before = levels(&album);
     if !album_before.integrated_lufs.is_finite() {
         return Err(Error::Empty {
             what: "album loudness (the album is silent below the -70 LUFS gate)",
-        });
+        }
+        .into());
     }
     let gain_db = target.integrated_lufs - album_before.integrated_lufs;
     validate::in_range_note(
@@ -474,22 +528,18 @@ pub fn normalize_album(
     )?;
     let mut after_meter = LoudnessMeter::new(sample_rate, layout.clone())?;
     let mut reports = Vec::with_capacity(tracks.len());
-    for (t, before) in tracks.iter_mut().zip(befores) {
-        let original: Vec<Vec<f32>> = t.clone();
-        let mut programme = Memory {
-            channels: &original,
-            pos: 0,
-        };
+    for (i, (t, before)) in tracks.iter_mut().zip(befores).enumerate() {
         let (after, limited) = render_programme(
             sample_rate,
-            &layout,
-            &mut programme,
+            layout,
+            t,
             gain_db,
             target.ceiling_dbtp,
-            &mut into(t),
+            &mut |at, block| {
+                after_meter.try_add_planar(block)?;
+                sink(i, at, block)
+            },
         )?;
-        let refs: Vec<&[f32]> = t.iter().map(|c| &c[..]).collect();
-        after_meter.try_add_planar(&refs)?;
         reports.push((before, after, limited));
     }
     Ok(AlbumReport {
