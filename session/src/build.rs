@@ -131,10 +131,14 @@ impl Session {
         mute: bool,
         inserts: &[Insert],
     ) -> Result<()> {
+        // The core's errors, with the session's names for the fader and the pan.
         m.set_fader_db(node, gain_db)
-            .ctx(format!("{what}: gain_db"))?;
+            .map_err(|e| named(e, "gain_db"))
+            .ctx(what)?;
         if node != Node::Master {
-            m.set_pan(node, pan).ctx(format!("{what}: pan"))?;
+            m.set_pan(node, pan)
+                .map_err(|e| named(e, "pan"))
+                .ctx(what)?;
             m.set_mute(node, mute).ctx(what)?;
         }
         for (k, ins) in inserts.iter().enumerate() {
@@ -143,6 +147,21 @@ impl Session {
             m.add_insert(node, p).ctx(what)?;
         }
         Ok(())
+    }
+}
+
+/// A parameter error with the setting's name as the session file spells it.
+fn named(e: mixmaster::Error, name: &'static str) -> mixmaster::Error {
+    match e {
+        mixmaster::Error::Parameter {
+            value, range, note, ..
+        } => mixmaster::Error::Parameter {
+            name,
+            value,
+            range,
+            note,
+        },
+        other => other,
     }
 }
 

@@ -402,6 +402,19 @@ fn errors_name_the_kind_the_setting_and_the_place() {
     assert!(e.contains("time_ms"), "{e}");
     let e = bad("type = \"saturation\"\noversample = 3");
     assert!(e.contains("oversample") && e.contains("2, 4 or 8"), "{e}");
+    // The fader and pan are named once, as the session file spells them.
+    let s = Session::from_toml("[[track]]\nname = \"a\"\ngain_db = 100.0\n").unwrap();
+    let e = s.build_mixer(48_000, &[1]).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "track 0 `a`: parameter `gain_db` = 100 is out of range: allowed [-150, 48]"
+    );
+    let s = Session::from_toml("[[track]]\nname = \"a\"\npan = -2.0\n").unwrap();
+    let e = s.build_mixer(48_000, &[1]).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "track 0 `a`: parameter `pan` = -2 is out of range: allowed [-1, 1]"
+    );
     // TOML errors carry the line and column.
     let e = Session::from_toml("[[track]]\nname = \"a\"\ngian_db = 1.0\n").unwrap_err();
     assert!(
