@@ -19,7 +19,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use mixmaster::master::normalize::{MAX_CORRECTION_DB, NormalizeReport, Target, normalize};
-use mixmaster::master::{ChannelLayout, LoudnessMeter, LoudnessReport, analyze};
+use mixmaster::master::{ChannelLayout, LoudnessMeter, LoudnessReport};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -364,18 +364,19 @@ fn run_render(
     pb.finish_and_clear();
     let Some(norm) = s.normalize.clone() else {
         write_wav(output, &mix, bits)?;
-        let refs: Vec<&[f32]> = mix.channels.iter().map(|c| &c[..]).collect();
-        let r = analyze(
-            f64::from(mix.sample_rate),
-            ChannelLayout::Stereo,
-            &refs,
-            0.1,
-        )?;
+        drop(mix);
+        // The report is of the file as written (dithered, and clipped if it had to be).
+        let m = meter_file(output)?;
         let name = output.display().to_string();
         if json {
-            say(report::meter_json(&name, &r, mix.sample_rate, 2))?;
+            say(report::meter_json(
+                &name,
+                &m.report,
+                m.sample_rate,
+                m.channels,
+            ))?;
         } else {
-            say(report::meter_text(&name, &r, &[]))?;
+            say(report::meter_text(&name, &m.report, &m.non_finite))?;
         }
         return Ok(());
     };

@@ -656,10 +656,17 @@ fn render_warns_when_integer_output_clips() {
         err.contains("peak +6.0") || err.contains("peak +5.9"),
         "{err}"
     );
-    // Float keeps the overs: nothing to say.
-    let o = render(&d, &["--bits", "32f"]);
+    // The report is of the file written: clipped at full scale, not the +6 dBFS mix.
+    let o = render(&d, &["--json"]);
+    let v: Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    let peak = v["sample_peak_dbfs"].as_f64().unwrap();
+    assert!((-0.01..=0.0).contains(&peak), "reported sample peak {peak}");
+    // Float keeps the overs: nothing to say, and the report shows them.
+    let o = render(&d, &["--bits", "32f", "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!stderr(&o).contains("clipped"), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert!(v["sample_peak_dbfs"].as_f64().unwrap() > 5.5, "{v}");
 }
 
 #[test]
