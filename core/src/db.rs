@@ -55,7 +55,7 @@ pub const DB_PER_LOG2: f32 = 6.020_6;
 /// The input is floored at about -400 dB so zero stays finite.
 #[inline]
 pub fn fast_gain_to_db(gain: f32) -> f32 {
-    crate::math::fast_log2(gain.abs().max(1e-20)) * DB_PER_LOG2
+    crate::math::fast_log2(crate::math::max_f32(gain.abs(), 1e-20)) * DB_PER_LOG2
 }
 
 /// Fast linear gain of a level in dB (audio path of the dynamics processors).

@@ -100,10 +100,29 @@ pub fn fast_log2(x: f32) -> f32 {
     e as f32 + ln_m * core::f32::consts::LOG2_E
 }
 
+/// The larger of `a` and `b`; `b` if either is NaN. A compare and select (vectorises on every
+/// target, unlike `f32::max`, whose NaN rule is a library call on wasm).
+#[inline(always)]
+pub fn max_f32(a: f32, b: f32) -> f32 {
+    if a > b { a } else { b }
+}
+
+/// The smaller of `a` and `b`; `b` if either is NaN. See [`max_f32`].
+#[inline(always)]
+pub fn min_f32(a: f32, b: f32) -> f32 {
+    if a < b { a } else { b }
+}
+
 /// Fast 2 to the power `x`, clamped to [-126, 126], relative error below 1e-6.
+///
+/// Compares written as selects throughout this module's per-sample helpers: they give the same
+/// values as `f32::max`/`min` for numbers and vectorise on every target.
 #[inline]
 pub fn fast_exp2(x: f32) -> f32 {
-    let x = x.clamp(-126.0, 126.0);
+    // Clamped with compares (NaN goes to −126): `f32::clamp`/`max` carry NaN rules that some
+    // targets (wasm) only meet with a library call per sample, which also stops vectorising.
+    let x = if x > -126.0 { x } else { -126.0 };
+    let x = if x < 126.0 { x } else { 126.0 };
     // Round to the nearest integer with the 1.5·2²³ trick: adding it pushes the fraction out of
     // the mantissa, whose low bits then hold the integer. Only float adds and integer bit
     // operations, so loops over this vectorise (a float-to-int `as` cast would not).

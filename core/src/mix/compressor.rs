@@ -107,7 +107,7 @@ impl Coefs {
             over
         };
         let red = if 2.0 * over < -self.knee { 0.0 } else { above };
-        (red * self.slope).max(0.0)
+        math::max_f32(red * self.slope, 0.0)
     }
 }
 
@@ -382,11 +382,11 @@ impl Compressor {
                 levels.fill(0.0);
                 for ch in key {
                     for (l, x) in levels.iter_mut().zip(ch.iter()) {
-                        *l = l.max(x.abs());
+                        *l = math::max_f32(x.abs(), *l);
                     }
                 }
                 for l in levels.iter_mut() {
-                    let p = l.min(1e6);
+                    let p = math::min_f32(*l, 1e6);
                     *l = p * p;
                 }
             }
@@ -394,7 +394,7 @@ impl Compressor {
                 levels.fill(0.0);
                 for ch in key {
                     for (l, x) in levels.iter_mut().zip(ch.iter()) {
-                        let v = x.abs().min(1e6);
+                        let v = math::min_f32(x.abs(), 1e6);
                         *l += v * v;
                     }
                 }
