@@ -201,12 +201,73 @@ function ownHandle(p) {
   return h;
 }
 
+/** The handle that processing calls go to (a processor's own, or a chain's). */
+const RUN = Symbol("run handle");
+
+/**
+ * What processors and chains share: preparing, processing (streaming or from fresh state),
+ * reset, latency and tail. Each subclass says which handle runs (`[RUN]`).
+ */
+class Runner {
+  /**
+   * Prepares for `channels` at `sampleRate`, in blocks of at most `maxBlock` frames (default
+   * 4096; longer audio is processed in pieces). Clears the state. Optional: `process` and
+   * `render` prepare on first use from their sample rate and channel count.
+   */
+  prepare({ sampleRate, channels = 2, maxBlock } = {}) {
+    this[RUN]().prepare(sampleRate, channels, maxBlock);
+    return this;
+  }
+
+  /** What it is prepared for, or `null`. */
+  get preparedFor() {
+    const h = this[RUN]();
+    const sr = h.sampleRate;
+    return sr === undefined ? null : { sampleRate: sr, channels: h.channels };
+  }
+
+  /**
+   * Processes audio in place, keeping the state (streaming): an array of `Float32Array`
+   * channels (or one for mono, or an AudioBuffer). Returns the same audio.
+   */
+  process(audio, sampleRate) {
+    const [ch, sr] = audioArgs(audio, sampleRate);
+    this[RUN]().process(ch, sr);
+    return audio;
+  }
+
+  /**
+   * Processes a whole programme from fresh state into new arrays, aligned with the input and as
+   * long (latency removed); `{ tail: true }` appends the effect's tail (at most 60 s).
+   */
+  render(audio, sampleRate, { tail = false } = {}) {
+    const [ch, sr] = audioArgs(audio, sampleRate);
+    return this[RUN]().render(ch, sr, Boolean(tail));
+  }
+
+  /** Clears the state (delay lines, envelopes, filter memories) without allocating. */
+  reset() {
+    this[RUN]().reset();
+  }
+
+  /** Frames by which the output lags the input (a chain: the sum over its stages). */
+  get latencyFrames() {
+    return this[RUN]().latencyFrames;
+  }
+
+  /** Frames of output that can follow the end of the input (a reverb's decay). */
+  get tailFrames() {
+    return this[RUN]().tailFrames;
+  }
+}
+
 /**
  * Base class of every processor. Use the class of a kind (`new Compressor({ thresholdDb: -18 })`),
  * `processor("compressor", options)`, or `new Processor("compressor", options)`.
  */
-export class Processor {
+export class Processor extends Runner {
   constructor(kindOrOptions, options) {
+    super();
     need();
     const info = new.target[INFO];
     const kind = kindOrOptions;
@@ -269,55 +330,8 @@ export class Processor {
     return { kind: this.processorKind, options: handleOf(this).settings(true) };
   }
 
-  /**
-   * Prepares for `channels` at `sampleRate`, in blocks of at most `maxBlock` frames (default
-   * 4096; longer audio is processed in pieces). Clears the state. Optional: `process` and
-   * `render` prepare on first use from their sample rate and channel count.
-   */
-  prepare({ sampleRate, channels = 2, maxBlock } = {}) {
-    ownHandle(this).prepare(sampleRate, channels, maxBlock);
-    return this;
-  }
-
-  /** What it is prepared for, or `null`. */
-  get preparedFor() {
-    const h = ownHandle(this);
-    const sr = h.sampleRate;
-    return sr === undefined ? null : { sampleRate: sr, channels: h.channels };
-  }
-
-  /**
-   * Processes audio in place, keeping the state (streaming): an array of `Float32Array`
-   * channels (or one for mono, or an AudioBuffer). Returns the same audio.
-   */
-  process(audio, sampleRate) {
-    const [ch, sr] = audioArgs(audio, sampleRate);
-    ownHandle(this).process(ch, sr);
-    return audio;
-  }
-
-  /**
-   * Processes a whole programme from fresh state into new arrays, aligned with the input and as
-   * long (latency removed); `{ tail: true }` appends the effect's tail (at most 60 s).
-   */
-  render(audio, sampleRate, { tail = false } = {}) {
-    const [ch, sr] = audioArgs(audio, sampleRate);
-    return ownHandle(this).render(ch, sr, Boolean(tail));
-  }
-
-  /** Clears the state (delay lines, envelopes, filter memories) without allocating. */
-  reset() {
-    ownHandle(this).reset();
-  }
-
-  /** Frames by which the output lags the input. */
-  get latencyFrames() {
-    return ownHandle(this).latencyFrames;
-  }
-
-  /** Frames of output that can follow the end of the input (a reverb's decay). */
-  get tailFrames() {
-    return ownHandle(this).tailFrames;
+  [RUN]() {
+    return ownHandle(this);
   }
 
   /** Whether `free()` was called. */
@@ -533,8 +547,9 @@ function stageView(owner, index, kind, handle) {
  * The chain holds its own copies of the stages, built from their settings; `chain.stages[i]`
  * reads and sets the settings of the running stage.
  */
-export class Chain {
+export class Chain extends Runner {
   constructor(stages = []) {
+    super();
     need();
     const desc = chainDescription(stages);
     this[H] = new RawChain(desc);
@@ -563,45 +578,8 @@ export class Chain {
     return out;
   }
 
-  /** Prepares every stage (see Processor.prepare). */
-  prepare({ sampleRate, channels = 2, maxBlock } = {}) {
-    handleOf(this).prepare(sampleRate, channels, maxBlock);
-    return this;
-  }
-
-  /** What it is prepared for, or `null`. */
-  get preparedFor() {
-    const h = handleOf(this);
-    const sr = h.sampleRate;
-    return sr === undefined ? null : { sampleRate: sr, channels: h.channels };
-  }
-
-  /** Processes audio in place, keeping the state (see Processor.process). */
-  process(audio, sampleRate) {
-    const [ch, sr] = audioArgs(audio, sampleRate);
-    handleOf(this).process(ch, sr);
-    return audio;
-  }
-
-  /** Renders from fresh state into new arrays, latency removed (see Processor.render). */
-  render(audio, sampleRate, { tail = false } = {}) {
-    const [ch, sr] = audioArgs(audio, sampleRate);
-    return handleOf(this).render(ch, sr, Boolean(tail));
-  }
-
-  /** Clears every stage's state. */
-  reset() {
-    handleOf(this).reset();
-  }
-
-  /** The sum of the stages' latencies, frames. */
-  get latencyFrames() {
-    return handleOf(this).latencyFrames;
-  }
-
-  /** The sum of the stages' tails, frames. */
-  get tailFrames() {
-    return handleOf(this).tailFrames;
+  [RUN]() {
+    return handleOf(this);
   }
 
   /** Whether `free()` was called. */
