@@ -4,6 +4,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ebur128::{EbuR128, Mode};
+use mixmaster::master::TruePeakMode;
 use mixmaster::master::loudness::{ChannelLayout, LoudnessMeter, MeterOptions};
 use mixmaster_benches::stereo_signal;
 use std::hint::black_box;
@@ -46,6 +47,15 @@ fn loudness(c: &mut Criterion) {
     g.bench_function("ebur128_integrated", |b| b.iter(|| theirs(Mode::I)));
     g.bench_function("mixmaster_full", |b| {
         b.iter(|| ours(MeterOptions::default()))
+    });
+    // The precise true peak (16x reconstruction) instead of BS.1770's 4x.
+    g.bench_function("mixmaster_full_precise_true_peak", |b| {
+        b.iter(|| {
+            ours(MeterOptions {
+                true_peak_mode: TruePeakMode::Precise,
+                ..MeterOptions::default()
+            })
+        })
     });
     g.bench_function("ebur128_full", |b| {
         b.iter(|| {

@@ -16,10 +16,13 @@ mod stream;
 mod wav;
 
 use anyhow::{Context, Result, bail};
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use mixmaster::master::normalize::{MAX_CORRECTION_DB, NormalizeReport, Target, normalize};
-use mixmaster::master::{ChannelLayout, LoudnessMeter, LoudnessReport};
+use mixmaster::master::normalize::{
+    CEILING_TOLERANCE_DB, Levels, MAX_CORRECTION_DB, NormalizeReport, Target, ceiling_kept,
+    normalize,
+};
+use mixmaster::master::{ChannelLayout, LoudnessMeter, LoudnessReport, MeterOptions, TruePeakMode};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -39,6 +42,24 @@ struct Cli {
     quiet: bool,
     #[command(subcommand)]
     command: Command,
+}
+
+/// `--true-peak`'s values.
+#[derive(Clone, Copy, ValueEnum)]
+enum TruePeakArg {
+    /// ITU-R BS.1770 4x interpolation.
+    Standard,
+    /// 16x band-limited reconstruction.
+    Precise,
+}
+
+impl From<TruePeakArg> for TruePeakMode {
+    fn from(a: TruePeakArg) -> Self {
+        match a {
+            TruePeakArg::Standard => TruePeakMode::Standard,
+            TruePeakArg::Precise => TruePeakMode::Precise,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -111,6 +132,10 @@ enum Command {
         /// The target drawn on the plot, LUFS.
         #[arg(long, allow_negative_numbers = true, default_value_t = -14.0)]
         target_lufs: f64,
+        /// How true peak is read: `standard` (BS.1770 4x, as libebur128 and ffmpeg) or
+        /// `precise` (the 16x reconstruction a DAC or an encoder produces; about twice the cost).
+        #[arg(long, value_enum, default_value = "standard")]
+        true_peak: TruePeakArg,
     },
     /// List the processors a session insert can be, with their settings (from the registry).
     Processors {
@@ -207,7 +232,8 @@ fn run(cli: Cli) -> Result<()> {
             json,
             plot,
             target_lufs,
-        } => run_meter(&files, json, plot.as_deref(), target_lufs),
+            true_peak,
+        } => run_meter(&files, json, plot.as_deref(), target_lufs, true_peak.into()),
         Command::Processors { kind, markdown } => processors::run(kind.as_deref(), markdown),
     }
 }
@@ -274,6 +300,26 @@ fn not_reached(what: &str, r: &NormalizeReport, why: &str) -> String {
         "{what}: target {:.1} LUFS not reached: {:.1} LUFS under the {:.1} dBTP true-peak ceiling; {why}",
         r.target.integrated_lufs, r.after.integrated_lufs, r.target.ceiling_dbtp
     )
+}
+
+/// Whether an output kept the ceiling, its true peak read on the 16x reconstruction (what
+/// playback produces): the text report's line, and a warning (shown in JSON mode too) when not.
+fn ceiling_text(what: &str, after: &Levels, ceiling_dbtp: f64) -> String {
+    if ceiling_kept(after, ceiling_dbtp) {
+        format!(
+            "\n  ceiling kept: true peak {:.2} dBTP on the 16x reconstruction (ceiling {:.1} dBTP)",
+            after.true_peak_dbtp, ceiling_dbtp
+        )
+    } else {
+        warn(&format!(
+            "{what}: the output's true peak, {:.2} dBTP on the 16x reconstruction, is over the {:.1} dBTP ceiling by more than {CEILING_TOLERANCE_DB} dB",
+            after.true_peak_dbtp, ceiling_dbtp
+        ));
+        format!(
+            "\n  ceiling NOT kept: true peak {:.2} dBTP on the 16x reconstruction (ceiling {:.1} dBTP)",
+            after.true_peak_dbtp, ceiling_dbtp
+        )
+    }
 }
 
 /// The text report's line for a missed target (empty when reached).
@@ -365,8 +411,9 @@ fn run_render(
     let Some(norm) = s.normalize.clone() else {
         write_wav(output, &mix, bits)?;
         drop(mix);
-        // The report is of the file as written (dithered, and clipped if it had to be).
-        let m = meter_file(output)?;
+        // The report is of the file as written (dithered, and clipped if it had to be), its
+        // true peak read on the 16x reconstruction (what playback produces).
+        let m = meter_file(output, TruePeakMode::Precise)?;
         let name = output.display().to_string();
         if json {
             say(report::meter_json(
@@ -409,6 +456,11 @@ fn run_render(
         channels,
     };
     write_wav(output, &master, bits)?;
+    let ceiling = ceiling_text(
+        &output.display().to_string(),
+        &r.after,
+        r.target.ceiling_dbtp,
+    );
     if json {
         say(report::master_json(
             &mix_path.display().to_string(),
@@ -417,7 +469,7 @@ fn run_render(
         ))?;
     } else {
         say(format_args!(
-            "mixed {} tracks ({:.1} s) into {}\nmastered to {:.1} LUFS / {:.1} dBTP into {} (gain {:+.2} dB{})\n{}{}",
+            "mixed {} tracks ({:.1} s) into {}\nmastered to {:.1} LUFS / {:.1} dBTP into {} (gain {:+.2} dB{})\n{}{ceiling}{}",
             s.tracks.len(),
             master.seconds(),
             mix_path.display(),
@@ -550,6 +602,7 @@ fn master_files(
         let written = stream::write(plan, out, opts.bits)?;
         warn_clipped(out, &written);
         let (p, r) = (&plan.path, &plan.report);
+        let ceiling = ceiling_text(&out.display().to_string(), &r.after, r.target.ceiling_dbtp);
         if opts.json {
             say(report::master_json(
                 &p.display().to_string(),
@@ -558,7 +611,7 @@ fn master_files(
             ))?;
         } else {
             say(format_args!(
-                "{} -> {} (target {:.1} LUFS / {:.1} dBTP, gain {:+.2} dB{})\n{}{}",
+                "{} -> {} (target {:.1} LUFS / {:.1} dBTP, gain {:+.2} dB{})\n{}{ceiling}{}",
                 p.display(),
                 out.display(),
                 r.target.integrated_lufs,
@@ -615,6 +668,7 @@ fn master_album(
         // What limiting took off this track beyond the common gain: its loudness relative to
         // the other tracks changed by this much.
         let shift = after.integrated_lufs - before.integrated_lufs - r.gain_db;
+        let ceiling = ceiling_text(&out.display().to_string(), after, target.ceiling_dbtp);
         if opts.json {
             let mut v = serde_json::json!({
                 "file": p.display().to_string(),
@@ -625,6 +679,7 @@ fn master_album(
                 "gain_db": report::num(r.gain_db),
                 "limited": limited,
                 "reached": reached,
+                "ceiling_kept": ceiling_kept(after, target.ceiling_dbtp),
                 "relative_change_lu": report::num(shift),
             });
             v["before"] = report::levels_json(before);
@@ -639,7 +694,7 @@ fn master_album(
                 String::new()
             };
             say(format_args!(
-                "{} -> {}{}{moved}\n{}",
+                "{} -> {}{}{moved}\n{}{ceiling}",
                 p.display(),
                 out.display(),
                 if *limited { " (limited)" } else { "" },
@@ -671,13 +726,17 @@ struct Metered {
 
 /// Measures a file block by block (memory does not grow with its length), with the momentary
 /// and short-term series every 0.1 s as [`analyze`] gives them.
-fn meter_file(p: &Path) -> Result<Metered> {
+fn meter_file(p: &Path, true_peak: TruePeakMode) -> Result<Metered> {
     let mut input = Input::open(p)?;
     let rate = input.sample_rate();
     let nch = input.channels();
     let lay = layout(nch, p)?;
-    let mut meter =
-        LoudnessMeter::new(f64::from(rate), lay).with_context(|| format!("{}", p.display()))?;
+    let options = MeterOptions {
+        true_peak_mode: true_peak,
+        ..MeterOptions::default()
+    };
+    let mut meter = LoudnessMeter::with_options(f64::from(rate), lay, options)
+        .with_context(|| format!("{}", p.display()))?;
     let q = meter.quantum_frames();
     let hop = ((f64::from(rate) * 0.1).round() as usize / q).max(1) * q;
     let mut bufs = vec![vec![0.0f32; hop]; nch];
@@ -708,6 +767,7 @@ fn meter_file(p: &Path) -> Result<Metered> {
         loudness_range_lu: meter.loudness_range_lu(),
         true_peak_dbtp: meter.true_peak_dbtp(),
         true_peak_per_channel_dbtp: (0..nch).map(|c| meter.true_peak_channel_dbtp(c)).collect(),
+        true_peak_mode: true_peak,
         sample_peak_dbfs: meter.sample_peak_max_dbfs(),
         max_momentary_lufs: meter.max_momentary_lufs(),
         max_short_term_lufs: meter.max_short_term_lufs(),
@@ -741,10 +801,16 @@ fn check_plot_path(path: &Path) -> Result<()> {
 
 /// Meters every file it can read; each one that fails is an error line of its own, and the
 /// command then exits 1 (after the others are reported).
-fn run_meter(files: &[PathBuf], json: bool, plot: Option<&Path>, target_lufs: f64) -> Result<()> {
+fn run_meter(
+    files: &[PathBuf],
+    json: bool,
+    plot: Option<&Path>,
+    target_lufs: f64,
+    true_peak: TruePeakMode,
+) -> Result<()> {
     let mut failed = 0;
     for p in files {
-        if let Err(e) = meter_one(p, files.len() > 1, json, plot, target_lufs) {
+        if let Err(e) = meter_one(p, files.len() > 1, json, plot, target_lufs, true_peak) {
             if files.len() == 1 {
                 return Err(e);
             }
@@ -764,8 +830,9 @@ fn meter_one(
     json: bool,
     plot: Option<&Path>,
     target_lufs: f64,
+    true_peak: TruePeakMode,
 ) -> Result<()> {
-    let m = meter_file(p)?;
+    let m = meter_file(p, true_peak)?;
     let name = p.display().to_string();
     if json {
         say(report::meter_json(

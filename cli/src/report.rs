@@ -1,7 +1,7 @@
 //! What the commands print: loudness levels as aligned text or as one JSON object per line.
 
-use mixmaster::master::LoudnessReport;
 use mixmaster::master::normalize::{Levels, NormalizeReport};
+use mixmaster::master::{LoudnessReport, TruePeakMode};
 use serde_json::{Value, json};
 
 /// A number for JSON: minus infinity (silence) and NaN become `null`.
@@ -22,6 +22,14 @@ pub fn txt(x: f64) -> String {
     }
 }
 
+/// What the text reports add after a true peak read precisely.
+pub fn mode_note(mode: TruePeakMode) -> &'static str {
+    match mode {
+        TruePeakMode::Standard => "",
+        TruePeakMode::Precise => " (precise: 16x reconstruction)",
+    }
+}
+
 /// The meter's JSON object for one file.
 pub fn meter_json(file: &str, r: &LoudnessReport, sample_rate: u32, channels: usize) -> Value {
     json!({
@@ -33,6 +41,7 @@ pub fn meter_json(file: &str, r: &LoudnessReport, sample_rate: u32, channels: us
         "max_momentary_lufs": num(r.max_momentary_lufs),
         "max_short_term_lufs": num(r.max_short_term_lufs),
         "true_peak_per_channel_dbtp": r.true_peak_per_channel_dbtp.iter().map(|v| num(*v)).collect::<Vec<_>>(),
+        "true_peak_mode": r.true_peak_mode.name(),
         "duration_s": num(r.duration_s),
         "sample_rate": sample_rate,
         "channels": channels,
@@ -56,10 +65,11 @@ pub fn meter_text(file: &str, r: &LoudnessReport, non_finite: &[u64]) -> String 
         );
     }
     let text = format!(
-        "{file}\n  integrated      {} LUFS\n  loudness range  {} LU\n  true peak       {} dBTP\n  sample peak     {} dBFS\n  max momentary   {} LUFS\n  max short-term  {} LUFS\n  duration        {:7.2} s",
+        "{file}\n  integrated      {} LUFS\n  loudness range  {} LU\n  true peak       {} dBTP{}\n  sample peak     {} dBFS\n  max momentary   {} LUFS\n  max short-term  {} LUFS\n  duration        {:7.2} s",
         txt(r.integrated_lufs),
         txt(r.loudness_range_lu),
         txt(r.true_peak_dbtp),
+        mode_note(r.true_peak_mode),
         txt(r.sample_peak_dbfs),
         txt(r.max_momentary_lufs),
         txt(r.max_short_term_lufs),
@@ -84,6 +94,7 @@ pub fn levels_json(l: &Levels) -> Value {
     json!({
         "integrated_lufs": num(l.integrated_lufs),
         "true_peak_dbtp": num(l.true_peak_dbtp),
+        "true_peak_mode": l.true_peak_mode.name(),
         "loudness_range_lu": num(l.loudness_range_lu),
         "sample_peak_dbfs": num(l.sample_peak_dbfs),
     })
@@ -92,11 +103,17 @@ pub fn levels_json(l: &Levels) -> Value {
 /// A before/after table.
 pub fn before_after(before: &Levels, after: &Levels) -> String {
     format!(
-        "                  before    after\n  integrated     {}  {} LUFS\n  true peak      {}  {} dBTP\n  loudness range {}  {} LU\n  sample peak    {}  {} dBFS",
+        "                  before    after\n  integrated     {}  {} LUFS\n  true peak      {}  {} dBTP{}\n  loudness range {}  {} LU\n  sample peak    {}  {} dBFS",
         txt(before.integrated_lufs),
         txt(after.integrated_lufs),
         txt(before.true_peak_dbtp),
         txt(after.true_peak_dbtp),
+        match (before.true_peak_mode, after.true_peak_mode) {
+            (TruePeakMode::Standard, TruePeakMode::Precise) =>
+                " (after: precise, 16x reconstruction)",
+            (a, b) if a == b => mode_note(a),
+            _ => " (before: precise)",
+        },
         txt(before.loudness_range_lu),
         txt(after.loudness_range_lu),
         txt(before.sample_peak_dbfs),
@@ -114,6 +131,7 @@ pub fn master_json(input: &str, output: &str, r: &NormalizeReport) -> Value {
         "gain_db": num(r.gain_db),
         "limited": r.limited,
         "reached": r.reached,
+        "ceiling_kept": r.ceiling_kept(),
         "before": levels_json(&r.before),
         "after": levels_json(&r.after),
     })

@@ -1135,3 +1135,76 @@ fn master_streams_long_files_in_little_memory() {
     assert_eq!(m["duration_s"].as_f64(), Some(300.0));
     std::fs::remove_dir_all(&d).ok();
 }
+
+#[test]
+fn true_peak_precise_on_request_and_the_master_ceiling_checked_precisely() {
+    let d = tmp("true-peak");
+    // Noise driven hard: full-band, the material whose inter-sample peaks BS.1770's 4x reading
+    // and the 16x reconstruction read differently.
+    let noise = d.join("noise.wav");
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut rnd = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
+    };
+    let samples: Vec<f64> = (0..48_000 * 3).map(|_| 0.9 * rnd()).collect();
+    signal_wav(&noise, 3.0, |n| samples[n]);
+    let standard = meter(&noise);
+    assert_eq!(standard["true_peak_mode"], "standard");
+    let o = run(&[
+        "meter",
+        "--json",
+        "--true-peak",
+        "precise",
+        noise.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let precise: Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(precise["true_peak_mode"], "precise");
+    let (s, p) = (
+        standard["true_peak_dbtp"].as_f64().unwrap(),
+        precise["true_peak_dbtp"].as_f64().unwrap(),
+    );
+    assert!(s.is_finite() && p.is_finite() && (s - p).abs() < 1.5, "{s} vs {p}");
+    let o = run(&["meter", "--true-peak", "precise", noise.to_str().unwrap()]);
+    assert!(stdout(&o).contains("dBTP (precise: 16x reconstruction)"), "{}", stdout(&o));
+    let o = run(&["meter", "--true-peak", "exact", noise.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("'exact'") && stderr(&o).contains("standard, precise"),
+        "{}",
+        stderr(&o)
+    );
+    // Mastering it loud: the report says the after reading is precise and the ceiling held.
+    let out = d.join("out.wav");
+    let o = run(&[
+        "master",
+        noise.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--target-lufs",
+        "-9",
+        "--ceiling-dbtp",
+        "-1",
+        "--bits",
+        "32f",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(r["after"]["true_peak_mode"], "precise");
+    assert_eq!(r["before"]["true_peak_mode"], "standard");
+    assert_eq!(r["ceiling_kept"], true, "{r}");
+    assert!(r["after"]["true_peak_dbtp"].as_f64().unwrap() <= -1.0 + 0.1, "{r}");
+    let o = run(&[
+        "master",
+        noise.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--target-lufs",
+        "-9",
+    ]);
+    assert!(stdout(&o).contains("ceiling kept: true peak"), "{}", stdout(&o));
+}

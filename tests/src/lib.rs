@@ -4,6 +4,7 @@
 
 pub mod alloc_counter;
 pub mod kinds;
+pub mod reference;
 pub mod vectors;
 
 use mixmaster::{ProcessSpec, Processor};

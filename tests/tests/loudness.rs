@@ -510,6 +510,7 @@ fn meter_options_change_what_is_measured_not_the_loudness() {
     let want = 20.0 * (finite_peak as f64).log10();
     assert!((full.sample_peak_max_dbfs() - want).abs() < 1e-9);
     let peaks_only = MeterOptions {
+        true_peak_mode: mixmaster::master::TruePeakMode::Standard,
         true_peak: false,
         loudness_range: false,
         sample_peak: true,

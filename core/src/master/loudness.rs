@@ -21,7 +21,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use super::kweighting::k_weighting;
-use super::true_peak::TruePeak;
+use super::true_peak::{PeakDetector, TruePeakMode};
 use crate::cpu::{dispatch, mul_add};
 use crate::db;
 use crate::denormal::FlushGuard;
@@ -94,6 +94,9 @@ impl ChannelLayout {
 pub struct MeterOptions {
     /// True peak per channel (the costliest part).
     pub true_peak: bool,
+    /// How true peak is read: BS.1770's 4× interpolation (the default, as libebur128 and the
+    /// EBU cases) or the precise 16× reconstruction.
+    pub true_peak_mode: TruePeakMode,
     /// Loudness range.
     pub loudness_range: bool,
     /// Sample peak per channel.
@@ -104,6 +107,7 @@ impl Default for MeterOptions {
     fn default() -> Self {
         MeterOptions {
             true_peak: true,
+            true_peak_mode: TruePeakMode::Standard,
             loudness_range: true,
             sample_peak: true,
         }
@@ -114,6 +118,7 @@ impl MeterOptions {
     /// Loudness only (momentary, short-term, integrated): no peaks, no loudness range.
     pub const LOUDNESS_ONLY: MeterOptions = MeterOptions {
         true_peak: false,
+        true_peak_mode: TruePeakMode::Standard,
         loudness_range: false,
         sample_peak: false,
     };
@@ -238,7 +243,7 @@ pub struct LoudnessMeter {
     gating: Histogram,
     lra: Histogram,
     sample_peak: Vec<f32>,
-    true_peak: Vec<TruePeak>,
+    true_peak: Vec<PeakDetector>,
     non_finite: u64,
     frames: u64,
 }
@@ -310,7 +315,9 @@ impl LoudnessMeter {
             },
             sample_peak: vec![0.0; channels],
             true_peak: if options.true_peak {
-                (0..channels).map(|_| TruePeak::new(sample_rate)).collect()
+                (0..channels)
+                    .map(|_| PeakDetector::new(sample_rate, options.true_peak_mode))
+                    .collect()
             } else {
                 Vec::new()
             },
@@ -355,7 +362,7 @@ impl LoudnessMeter {
             self.lra.clear();
         }
         self.sample_peak.fill(0.0);
-        self.true_peak.iter_mut().for_each(TruePeak::reset);
+        self.true_peak.iter_mut().for_each(PeakDetector::reset);
         self.non_finite = 0;
         self.frames = 0;
     }
@@ -371,6 +378,23 @@ impl LoudnessMeter {
         }
         self.add_planar(channels);
         Ok(())
+    }
+
+    /// What this meter computes.
+    pub fn options(&self) -> MeterOptions {
+        self.options
+    }
+
+    /// Switches how true peak is read (allocates the new detectors) and forgets everything
+    /// measured, as [`LoudnessMeter::reset`] does. Turns true peak on if it was off.
+    pub fn set_true_peak_mode(&mut self, mode: TruePeakMode) {
+        self.options.true_peak = true;
+        self.options.true_peak_mode = mode;
+        let rate = self.sample_rate;
+        self.true_peak = (0..self.channels())
+            .map(|_| PeakDetector::new(rate, mode))
+            .collect();
+        self.reset();
     }
 
     /// Adds planar audio; with the wrong channel count nothing is measured.
@@ -618,6 +642,8 @@ pub struct LoudnessReport {
     pub true_peak_dbtp: f64,
     /// True peak per channel, dBTP.
     pub true_peak_per_channel_dbtp: Vec<f64>,
+    /// How the true peaks were read.
+    pub true_peak_mode: TruePeakMode,
     /// Largest sample peak over channels, dBFS.
     pub sample_peak_dbfs: f64,
     /// Largest momentary loudness, LUFS.
@@ -644,7 +670,24 @@ pub fn analyze(
     channels: &[&[f32]],
     hop_s: f64,
 ) -> Result<LoudnessReport> {
-    let mut meter = LoudnessMeter::new(sample_rate, layout)?;
+    analyze_with(
+        sample_rate,
+        layout,
+        channels,
+        hop_s,
+        MeterOptions::default(),
+    )
+}
+
+/// [`analyze`] with the meter's [`MeterOptions`] (for example the precise true peak).
+pub fn analyze_with(
+    sample_rate: f64,
+    layout: ChannelLayout,
+    channels: &[&[f32]],
+    hop_s: f64,
+    options: MeterOptions,
+) -> Result<LoudnessReport> {
+    let mut meter = LoudnessMeter::with_options(sample_rate, layout, options)?;
     if channels.len() != meter.channels() {
         return Err(Error::ChannelCount {
             expected: meter.channels(),
@@ -677,6 +720,7 @@ pub fn analyze(
         true_peak_per_channel_dbtp: (0..meter.channels())
             .map(|c| meter.true_peak_channel_dbtp(c))
             .collect(),
+        true_peak_mode: meter.options().true_peak_mode,
         sample_peak_dbfs: meter.sample_peak_max_dbfs(),
         max_momentary_lufs: meter.max_momentary_lufs(),
         max_short_term_lufs: meter.max_short_term_lufs(),

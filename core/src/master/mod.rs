@@ -8,7 +8,8 @@
 //!   and integer conversion;
 //! * [`saturation`]: oversampled soft clipping;
 //! * `linear_phase_eq` (feature `std`): the biquad EQ's bands as a linear-phase FIR;
-//! * [`kweighting`] and [`true_peak`]: its building blocks, usable alone.
+//! * [`kweighting`], [`true_peak`] and [`reconstruction`] (the 16× reference reconstruction
+//!   the limiter and the precise true peak read): building blocks, usable alone.
 
 pub mod dither;
 pub mod kweighting;
@@ -17,6 +18,7 @@ pub mod limiter;
 pub mod linear_phase_eq;
 pub mod loudness;
 pub mod normalize;
+pub mod reconstruction;
 pub mod saturation;
 pub mod true_peak;
 pub mod width;
@@ -25,9 +27,12 @@ pub use dither::{Dither, DitherProcessor, NoiseShaping};
 pub use limiter::Limiter;
 #[cfg(feature = "std")]
 pub use linear_phase_eq::LinearPhaseEq;
-pub use loudness::{ChannelLayout, LoudnessMeter, LoudnessReport, MeterOptions, analyze};
+pub use loudness::{
+    ChannelLayout, LoudnessMeter, LoudnessReport, MeterOptions, analyze, analyze_with,
+};
 pub use normalize::{
     AlbumReport, Levels, NormalizeReport, Preset, Target, normalize, normalize_album,
 };
 pub use saturation::{Curve, Saturation};
+pub use true_peak::TruePeakMode;
 pub use width::StereoWidth;

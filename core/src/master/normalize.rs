@@ -8,7 +8,8 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use super::limiter::Limiter;
-use super::loudness::{ChannelLayout, LoudnessMeter};
+use super::loudness::{ChannelLayout, LoudnessMeter, MeterOptions};
+use super::true_peak::TruePeakMode;
 use crate::db;
 use crate::error::{Error, Range, Result};
 use crate::processor::{ProcessSpec, Processor};
@@ -126,8 +127,11 @@ impl Preset {
 pub struct Levels {
     /// Integrated loudness, LUFS.
     pub integrated_lufs: f64,
-    /// True peak, dBTP.
+    /// True peak, dBTP, read as [`Levels::true_peak_mode`] says.
     pub true_peak_dbtp: f64,
+    /// How the true peak was read: BS.1770's 4× (measurements of the input) or the precise 16×
+    /// reconstruction (every output, where the ceiling is checked).
+    pub true_peak_mode: TruePeakMode,
     /// Loudness range, LU.
     pub loudness_range_lu: f64,
     /// Sample peak, dBFS.
@@ -152,10 +156,37 @@ pub struct NormalizeReport {
     pub target: Target,
 }
 
+impl NormalizeReport {
+    /// Whether the output's true peak, read on the 16× reconstruction, is within
+    /// [`CEILING_TOLERANCE_DB`] of the ceiling.
+    pub fn ceiling_kept(&self) -> bool {
+        ceiling_kept(&self.after, self.target.ceiling_dbtp)
+    }
+}
+
+/// How far over the ceiling an output's precise true peak may read and still count as kept: the
+/// limiter's documented worst case on the reconstructed waveform (docs/true-peak.md).
+pub const CEILING_TOLERANCE_DB: f64 = 0.1;
+
+/// Whether `after` keeps `ceiling_dbtp` (see [`CEILING_TOLERANCE_DB`]).
+pub fn ceiling_kept(after: &Levels, ceiling_dbtp: f64) -> bool {
+    after.true_peak_dbtp <= ceiling_dbtp + CEILING_TOLERANCE_DB
+}
+
+/// A meter for outputs: true peak read precisely, where the ceiling is checked.
+fn output_meter(sample_rate: f64, layout: &ChannelLayout) -> Result<LoudnessMeter> {
+    let options = MeterOptions {
+        true_peak_mode: TruePeakMode::Precise,
+        ..MeterOptions::default()
+    };
+    LoudnessMeter::with_options(sample_rate, layout.clone(), options)
+}
+
 fn levels(m: &LoudnessMeter) -> Levels {
     Levels {
         integrated_lufs: m.integrated_lufs(),
         true_peak_dbtp: m.true_peak_dbtp(),
+        true_peak_mode: m.options().true_peak_mode,
         loudness_range_lu: m.loudness_range_lu(),
         sample_peak_dbfs: m.sample_peak_max_dbfs(),
     }
@@ -234,7 +265,7 @@ pub fn render_programme<P: Programme>(
     limiter.prepare(ProcessSpec::new(sample_rate, PASS_BLOCK, channels))?;
     let lat = limiter.latency_frames();
     let gain = db::db_to_gain(gain_db) as f32;
-    let mut meter = LoudnessMeter::new(sample_rate, layout.clone())?;
+    let mut meter = output_meter(sample_rate, layout)?;
     let mut buf = vec![vec![0.0f32; PASS_BLOCK]; channels];
     let mut limited = false;
     let (mut written, mut pos) = (0usize, 0usize);
@@ -442,6 +473,15 @@ pub struct AlbumReport {
     pub tracks: Vec<(Levels, Levels, bool)>,
     /// The album as a whole, after.
     pub album_after: Levels,
+    /// The target.
+    pub target: Target,
+}
+
+impl AlbumReport {
+    /// Whether every track's output keeps the ceiling (see [`ceiling_kept`]).
+    pub fn ceiling_kept(&self) -> bool {
+        ceiling_kept(&self.album_after, self.target.ceiling_dbtp)
+    }
 }
 
 /// Normalizes an album: one gain for every track (so their relative loudness is kept), chosen
@@ -526,7 +566,7 @@ pub fn normalize_album_programmes<P: Programme>(
         Range::closed(-db::MAX_NORMALIZE_GAIN_DB, db::MAX_NORMALIZE_GAIN_DB),
         "the album is too far from the target",
     )?;
-    let mut after_meter = LoudnessMeter::new(sample_rate, layout.clone())?;
+    let mut after_meter = output_meter(sample_rate, layout)?;
     let mut reports = Vec::with_capacity(tracks.len());
     for (i, (t, before)) in tracks.iter_mut().zip(befores).enumerate() {
         let (after, limited) = render_programme(
@@ -547,5 +587,6 @@ pub fn normalize_album_programmes<P: Programme>(
         gain_db,
         tracks: reports,
         album_after: levels(&after_meter),
+        target,
     })
 }
