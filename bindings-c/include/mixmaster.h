@@ -182,7 +182,7 @@
 #define MM_KIND_LINEAR_PHASE_EQ 7
 #define MM_LINEAR_PHASE_EQ_PARAM_COUNT 0
 
-/* limiter: True-peak lookahead limiter: 4x oversampled peak detection, smooth gain, latency = lookahead. */
+/* limiter: True-peak lookahead limiter: holds the ceiling on the 16x reconstructed waveform and on BS.1770 meters, smooth gain, latency = lookahead + 22 frames. */
 /** Index of kind "limiter" (mm_kind_get). */
 #define MM_KIND_LIMITER 8
 /** `ceiling_dbtp`: -30 to 0 dBTP, default -1. True-peak ceiling the output stays under. */
@@ -329,6 +329,18 @@
  * Left, right, centre, LFE, left side, right side, left rear, right rear.
  */
 #define MM_LAYOUT_SURROUND_7_1 5
+
+/**
+ * True peak read as ITU-R BS.1770 specifies (4x interpolation), as libebur128 and ffmpeg
+ * read it: the default.
+ */
+#define MM_TRUE_PEAK_STANDARD 0
+
+/**
+ * True peak read on the 16x band-limited reconstruction a DAC or an encoder produces (within
+ * 0.05 dB of a 16x Kaiser-sinc reference on any input; about twice the cost).
+ */
+#define MM_TRUE_PEAK_PRECISE 1
 
 /**
  * Processors in series (opaque).
@@ -584,6 +596,12 @@ typedef struct mm_normalize_report {
      * The target's true-peak ceiling, dBTP.
      */
     double ceiling_dbtp;
+    /**
+     * Whether the output's true peak, read on the 16x reconstruction (`after.true_peak_dbtp`
+     * is that reading; `before.true_peak_dbtp` is BS.1770's 4x), is within 0.1 dB of the
+     * ceiling.
+     */
+    bool ceiling_kept;
 } mm_normalize_report;
 
 /**
@@ -1145,6 +1163,14 @@ int32_t mm_meter_create_weighted(double sample_rate,
                                  const double *weights,
                                  size_t channel_count,
                                  struct mm_meter **out_meter);
+
+/**
+ * Sets how the meter reads true peak (`MM_TRUE_PEAK_STANDARD` or `MM_TRUE_PEAK_PRECISE`) and
+ * forgets everything measured, as `mm_meter_reset`. Allocates: call it before adding frames.
+ *
+ * Errors: `MM_ERROR_NULL`, `MM_ERROR_ARGUMENT` (not a mode).
+ */
+int32_t mm_meter_set_true_peak_mode(struct mm_meter *meter, int32_t mode);
 
 /**
  * Destroys a meter; NULL does nothing.

@@ -43,6 +43,10 @@ pub struct MmNormalizeReport {
     pub target_lufs: f64,
     /// The target's true-peak ceiling, dBTP.
     pub ceiling_dbtp: f64,
+    /// Whether the output's true peak, read on the 16x reconstruction (`after.true_peak_dbtp`
+    /// is that reading; `before.true_peak_dbtp` is BS.1770's 4x), is within 0.1 dB of the
+    /// ceiling.
+    pub ceiling_kept: bool,
 }
 
 fn levels(l: &Levels) -> MmLevels {
@@ -63,6 +67,7 @@ fn report(r: &NormalizeReport) -> MmNormalizeReport {
         reached: r.reached,
         target_lufs: r.target.integrated_lufs,
         ceiling_dbtp: r.target.ceiling_dbtp,
+        ceiling_kept: r.ceiling_kept(),
     }
 }
 

@@ -1204,6 +1204,7 @@ static void test_normalize(void) {
     mm_normalize_report r;
     mm_meter *m = NULL;
     double v = 0;
+    uint64_t count = 0;
 
     for (f = 0; f < frames; f++) {
         double t = (double)f / 48000.0;
@@ -1226,6 +1227,17 @@ static void test_normalize(void) {
     EXPECT_OK(mm_meter_add_planar(m, cch, 2, frames));
     EXPECT_OK(mm_meter_integrated(m, &v));
     CHECK(near(v, r.after.integrated_lufs, 1e-9));
+    /* The report's after true peak is the precise reading (16x reconstruction). */
+    CHECK(r.ceiling_kept);
+    EXPECT_OK(mm_meter_set_true_peak_mode(m, MM_TRUE_PEAK_PRECISE));
+    EXPECT_OK(mm_meter_frames(m, &count));
+    CHECK(count == 0); /* switching forgets what was measured */
+    EXPECT_OK(mm_meter_add_planar(m, cch, 2, frames));
+    EXPECT_OK(mm_meter_true_peak_max(m, &v));
+    CHECK(near(v, r.after.true_peak_dbtp, 1e-6));
+    EXPECT_OK(mm_meter_set_true_peak_mode(m, MM_TRUE_PEAK_STANDARD));
+    EXPECT_ERR(mm_meter_set_true_peak_mode(m, 7), MM_ERROR_ARGUMENT, "MM_TRUE_PEAK_PRECISE");
+    EXPECT_ERR(mm_meter_set_true_peak_mode(NULL, 1), MM_ERROR_NULL, "meter");
     mm_meter_destroy(m);
 
     memcpy(x, orig, 2 * frames * sizeof(float));

@@ -3,7 +3,7 @@
 //! (the package wraps them in result classes); series are numpy arrays.
 
 use mixmaster::master::normalize::{self as norm, Levels, Preset, Target};
-use mixmaster::master::{ChannelLayout, LoudnessMeter, analyze};
+use mixmaster::master::{ChannelLayout, LoudnessMeter, MeterOptions, TruePeakMode, analyze_with};
 use numpy::PyArray1;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -53,24 +53,39 @@ fn array<'py>(py: Python<'py>, v: Vec<f64>) -> Bound<'py, PyAny> {
     PyArray1::from_vec(py, v).into_any()
 }
 
+/// The meter's options for `true_peak = "standard" | "precise"`.
+fn options(true_peak: &str) -> PyResult<MeterOptions> {
+    let mode = TruePeakMode::from_name(true_peak).ok_or_else(|| {
+        PyValueError::new_err(format!(
+            "true_peak must be \"standard\" (BS.1770 4x) or \"precise\" (16x reconstruction), not {true_peak:?}"
+        ))
+    })?;
+    Ok(MeterOptions {
+        true_peak_mode: mode,
+        ..MeterOptions::default()
+    })
+}
+
 /// Measures a whole programme: integrated loudness, loudness range, true and sample peaks, the
 /// maxima and the momentary and short-term series (every `hop_s`, at the end of each hop).
 #[pyfunction]
-#[pyo3(signature = (audio, sample_rate, layout = None, hop_s = 0.1))]
+#[pyo3(signature = (audio, sample_rate, layout = None, hop_s = 0.1, true_peak = "standard"))]
 pub fn measure<'py>(
     py: Python<'py>,
     audio: &Bound<'py, PyAny>,
     sample_rate: f64,
     layout: Option<&Bound<'py, PyAny>>,
     hop_s: f64,
+    true_peak: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
     let sr = audio::sample_rate(sample_rate)?;
+    let opts = options(true_peak)?;
     let input = audio::input(audio, "audio")?;
     let l = self::layout(layout, input.channels)?;
     let mut store = Vec::new();
     let refs = input.slices(&mut store)?;
     let r = py
-        .detach(|| analyze(sr, l, &refs, hop_s))
+        .detach(|| analyze_with(sr, l, &refs, hop_s, opts))
         .map_err(errors::core)?;
     let d = PyDict::new(py);
     d.set_item("integrated_lufs", r.integrated_lufs)?;
@@ -80,6 +95,7 @@ pub fn measure<'py>(
         "true_peak_dbtp_per_channel",
         r.true_peak_per_channel_dbtp.clone(),
     )?;
+    d.set_item("true_peak_mode", r.true_peak_mode.name())?;
     d.set_item("sample_peak_dbfs", r.sample_peak_dbfs)?;
     d.set_item("max_momentary_lufs", r.max_momentary_lufs)?;
     d.set_item("max_short_term_lufs", r.max_short_term_lufs)?;
@@ -103,9 +119,15 @@ pub struct NativeMeter {
 #[pymethods]
 impl NativeMeter {
     #[new]
-    #[pyo3(signature = (sample_rate, channels = 2, layout = None))]
-    fn new(sample_rate: f64, channels: usize, layout: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+    #[pyo3(signature = (sample_rate, channels = 2, layout = None, true_peak = "standard"))]
+    fn new(
+        sample_rate: f64,
+        channels: usize,
+        layout: Option<&Bound<'_, PyAny>>,
+        true_peak: &str,
+    ) -> PyResult<Self> {
         let sr = audio::sample_rate(sample_rate)?;
+        let opts = options(true_peak)?;
         if !(1..=mixmaster::processor::MAX_CHANNELS).contains(&channels) {
             return Err(PyValueError::new_err(format!(
                 "channels = {channels}: 1 to {} are supported",
@@ -114,7 +136,7 @@ impl NativeMeter {
         }
         let l = self::layout(layout, channels)?;
         Ok(NativeMeter {
-            meter: LoudnessMeter::new(sr, l).map_err(errors::core)?,
+            meter: LoudnessMeter::with_options(sr, l, opts).map_err(errors::core)?,
         })
     }
 
@@ -193,12 +215,18 @@ impl NativeMeter {
     fn non_finite_samples(&self) -> u64 {
         self.meter.non_finite_samples()
     }
+    /// How true peak is read: "standard" (BS.1770 4x) or "precise" (16x reconstruction).
+    #[getter]
+    fn true_peak_mode(&self) -> &'static str {
+        self.meter.options().true_peak_mode.name()
+    }
 }
 
 fn levels<'py>(py: Python<'py>, l: &Levels) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("integrated_lufs", l.integrated_lufs)?;
     d.set_item("true_peak_dbtp", l.true_peak_dbtp)?;
+    d.set_item("true_peak_mode", l.true_peak_mode.name())?;
     d.set_item("loudness_range_lu", l.loudness_range_lu)?;
     d.set_item("sample_peak_dbfs", l.sample_peak_dbfs)?;
     Ok(d)
@@ -234,6 +262,7 @@ pub fn normalize<'py>(
     d.set_item("gain_db", r.gain_db)?;
     d.set_item("limited", r.limited)?;
     d.set_item("reached", r.reached)?;
+    d.set_item("ceiling_kept", r.ceiling_kept())?;
     d.set_item("target_lufs", r.target.integrated_lufs)?;
     d.set_item("ceiling_dbtp", r.target.ceiling_dbtp)?;
     Ok((audio::write(py, &a.channels, a.dtype, a.one_d)?, d))
@@ -296,6 +325,7 @@ pub fn normalize_album<'py>(
         per.append(td)?;
     }
     d.set_item("tracks", per)?;
+    d.set_item("ceiling_kept", r.ceiling_kept())?;
     d.set_item("target_lufs", t.integrated_lufs)?;
     d.set_item("ceiling_dbtp", t.ceiling_dbtp)?;
     d.set_item(

@@ -890,7 +890,7 @@ export interface LimiterOptions {
 }
 
 /**
- * True-peak lookahead limiter: 4x oversampled peak detection, smooth gain, latency = lookahead.
+ * True-peak lookahead limiter: holds the ceiling on the 16x reconstructed waveform and on BS.1770 meters, smooth gain, latency = lookahead + 22 frames.
  *
  * Registry kind `limiter`; channels: any.
  */

@@ -186,6 +186,8 @@ export interface Measurement {
   loudnessRangeLu: number;
   truePeakDbtp: number;
   truePeakDbtpPerChannel: number[];
+  /** How true peak was read. */
+  truePeakMode: TruePeakMode;
   samplePeakDbfs: number;
   maxMomentaryLufs: number;
   maxShortTermLufs: number;
@@ -198,17 +200,26 @@ export interface Measurement {
   nonFiniteSamples: number;
 }
 
+/**
+ * How true peak is read: "standard" (BS.1770's 4x interpolation, as libebur128 and ffmpeg) or
+ * "precise" (the 16x band-limited reconstruction a DAC or an encoder produces; about twice
+ * the cost).
+ */
+export type TruePeakMode = "standard" | "precise";
+
 /** Measures a programme (BS.1770-4 / EBU R128). */
 export declare function measure(
   audio: Audio,
   sampleRate?: number,
-  options?: { layout?: Layout; hopS?: number },
+  options?: { layout?: Layout; hopS?: number; truePeak?: TruePeakMode },
 ): Measurement;
 
 /** Loudness and peaks of a programme. */
 export interface Levels {
   integratedLufs: number;
   truePeakDbtp: number;
+  /** How true peak was read (outputs of normalization: "precise"). */
+  truePeakMode: TruePeakMode;
   loudnessRangeLu: number;
   samplePeakDbfs: number;
 }
@@ -240,6 +251,8 @@ export interface NormalizeReport {
   limited: boolean;
   /** Within 0.1 LU of the target. */
   reached: boolean;
+  /** The output's true peak, read on the 16x reconstruction, within 0.1 dB of the ceiling. */
+  ceilingKept: boolean;
   targetLufs: number;
   ceilingDbtp: number;
 }
@@ -257,6 +270,8 @@ export interface AlbumReport {
   gainDb: number;
   tracks: Array<{ before: Levels; after: Levels; limited: boolean }>;
   reached: boolean;
+  /** Every track's output within 0.1 dB of the ceiling on the 16x reconstruction. */
+  ceilingKept: boolean;
   targetLufs: number;
   ceilingDbtp: number;
 }
@@ -282,9 +297,15 @@ export interface MeterReading {
 
 /** A streaming loudness meter. */
 export declare class LoudnessMeter {
-  constructor(options: { sampleRate: number; channels?: number; layout?: Layout });
+  constructor(options: {
+    sampleRate: number;
+    channels?: number;
+    layout?: Layout;
+    truePeak?: TruePeakMode;
+  });
   add(audio: Audio): this;
   reset(): void;
+  readonly truePeakMode: TruePeakMode;
   readonly channels: number;
   readonly sampleRate: number;
   readonly momentaryLufs: number;

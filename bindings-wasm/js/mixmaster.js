@@ -611,12 +611,17 @@ if (typeof Symbol.dispose === "symbol") {
  * sample peaks, the maxima, and the momentary and short-term series every `hopS` (0.1 s).
  * `audio`: Float32Array channels or an AudioBuffer.
  */
+function truePeakOption(v) {
+  if (v === undefined || typeof v === "string") return v;
+  throw new Error(`truePeak must be "standard" (BS.1770 4x) or "precise" (16x reconstruction), not ${typeof v}`);
+}
+
 export function measure(audio, sampleRate, options) {
   need();
   const [ch, sr] = audioArgs(audio, sampleRate);
   const o = optionsObject(options, "measure options");
-  rejectUnknown(o, ["layout", "hopS"], "measure");
-  return rawMeasure(ch, requireRate(sr, "measure"), o.layout, o.hopS);
+  rejectUnknown(o, ["layout", "hopS", "truePeak"], "measure");
+  return rawMeasure(ch, requireRate(sr, "measure"), o.layout, o.hopS, truePeakOption(o.truePeak));
 }
 
 function requireRate(sr, what) {
@@ -663,8 +668,14 @@ export class LoudnessMeter {
   constructor(options) {
     need();
     const o = optionsObject(options, "LoudnessMeter options");
-    rejectUnknown(o, ["sampleRate", "channels", "layout"], "LoudnessMeter");
+    rejectUnknown(o, ["sampleRate", "channels", "layout", "truePeak"], "LoudnessMeter");
     this[H] = new RawMeter(requireRate(o.sampleRate, "LoudnessMeter"), o.channels ?? 2, o.layout);
+    if (o.truePeak !== undefined) this[H].setTruePeakMode(truePeakOption(o.truePeak));
+  }
+
+  /** How true peak is read: "standard" (BS.1770 4x) or "precise" (16x reconstruction). */
+  get truePeakMode() {
+    return handleOf(this).truePeakMode;
   }
 
   /** Adds audio (Float32Array channels or an AudioBuffer). Returns the meter. */

@@ -4,7 +4,7 @@
 
 use js_sys::{Array, Float64Array, Object};
 use mixmaster::master::normalize::{self as norm, Levels, Preset, Target};
-use mixmaster::master::{ChannelLayout, LoudnessMeter, analyze};
+use mixmaster::master::{ChannelLayout, LoudnessMeter, MeterOptions, TruePeakMode, analyze_with};
 use mixmaster::processor::MAX_CHANNELS;
 use wasm_bindgen::prelude::*;
 
@@ -62,11 +62,24 @@ pub fn layout(v: &JsValue, channels: usize) -> Result<ChannelLayout> {
     Ok(l)
 }
 
-/// Levels as `{ integratedLufs, truePeakDbtp, loudnessRangeLu, samplePeakDbfs }`.
+/// How true peak is read: `"standard"` (BS.1770 4x, the default) or `"precise"` (16x).
+fn true_peak_mode(v: Option<String>) -> Result<TruePeakMode> {
+    match v.as_deref() {
+        None => Ok(TruePeakMode::Standard),
+        Some(name) => TruePeakMode::from_name(name).ok_or_else(|| {
+            err(format!(
+                "truePeak must be \"standard\" (BS.1770 4x) or \"precise\" (16x reconstruction), not {name:?}"
+            ))
+        }),
+    }
+}
+
+/// Levels as `{ integratedLufs, truePeakDbtp, truePeakMode, loudnessRangeLu, samplePeakDbfs }`.
 pub fn levels(l: &Levels) -> Object {
     let o = Object::new();
     set(&o, "integratedLufs", l.integrated_lufs);
     set(&o, "truePeakDbtp", l.true_peak_dbtp);
+    set(&o, "truePeakMode", l.true_peak_mode.name());
     set(&o, "loudnessRangeLu", l.loudness_range_lu);
     set(&o, "samplePeakDbfs", l.sample_peak_dbfs);
     o
@@ -86,13 +99,18 @@ pub fn measure(
     sample_rate_hz: f64,
     layout_: JsValue,
     hop_s: Option<f64>,
+    true_peak: Option<String>,
 ) -> Result<Object> {
     let sr = sample_rate(sample_rate_hz)?;
+    let options = MeterOptions {
+        true_peak_mode: true_peak_mode(true_peak)?,
+        ..MeterOptions::default()
+    };
     let ch = audio::channels(&audio, "audio")?;
     let l = layout(&layout_, ch.arrays.len())?;
     let data = audio::to_vecs(&ch)?;
     let refs: Vec<&[f32]> = data.iter().map(|c| &c[..]).collect();
-    let r = analyze(sr, l, &refs, hop_s.unwrap_or(0.1)).map_err(core)?;
+    let r = analyze_with(sr, l, &refs, hop_s.unwrap_or(0.1), options).map_err(core)?;
     let o = Object::new();
     set(&o, "integratedLufs", r.integrated_lufs);
     set(&o, "loudnessRangeLu", r.loudness_range_lu);
@@ -103,6 +121,7 @@ pub fn measure(
         .map(|x| JsValue::from_f64(*x))
         .collect();
     set(&o, "truePeakDbtpPerChannel", per);
+    set(&o, "truePeakMode", r.true_peak_mode.name());
     set(&o, "samplePeakDbfs", r.sample_peak_dbfs);
     set(&o, "maxMomentaryLufs", r.max_momentary_lufs);
     set(&o, "maxShortTermLufs", r.max_short_term_lufs);
@@ -172,6 +191,7 @@ pub fn report(r: &norm::NormalizeReport) -> Object {
     set(&o, "gainDb", r.gain_db);
     set(&o, "limited", r.limited);
     set(&o, "reached", r.reached);
+    set(&o, "ceilingKept", r.ceiling_kept());
     set(&o, "targetLufs", r.target.integrated_lufs);
     set(&o, "ceilingDbtp", r.target.ceiling_dbtp);
     o
@@ -228,6 +248,7 @@ pub fn normalize_album(tracks: JsValue, sample_rate_hz: f64, options: JsValue) -
     set(&rep, "albumBefore", levels(&r.album_before));
     set(&rep, "albumAfter", levels(&r.album_after));
     set(&rep, "gainDb", r.gain_db);
+    set(&rep, "ceilingKept", r.ceiling_kept());
     let per: Array = r
         .tracks
         .iter()
@@ -284,6 +305,21 @@ impl RawMeter {
             meter: LoudnessMeter::new(sr, l).map_err(core)?,
             scratch: vec![0.0; channels * METER_BLOCK],
         })
+    }
+
+    /// Sets how true peak is read (`"standard"` or `"precise"`) and forgets everything
+    /// measured.
+    #[wasm_bindgen(js_name = setTruePeakMode)]
+    pub fn set_true_peak_mode(&mut self, mode: String) -> Result<()> {
+        let m = true_peak_mode(Some(mode))?;
+        self.meter.set_true_peak_mode(m);
+        Ok(())
+    }
+
+    /// How true peak is read: `"standard"` or `"precise"`.
+    #[wasm_bindgen(getter, js_name = truePeakMode)]
+    pub fn true_peak_mode_name(&self) -> String {
+        self.meter.options().true_peak_mode.name().into()
     }
 
     /// Adds audio: an array of `Float32Array` channels (the meter's channel count).

@@ -184,6 +184,29 @@ test("chains: stages from processors or descriptions, settable stage views", () 
   assert.equal(chain.stages[1].ratio, 8, "a refused value changes nothing");
 });
 
+test("true peak: standard by default, precise on request, the ceiling checked precisely", () => {
+  // fs/4 at 45 degrees: the samples are at 0.707 of the peak, which lies halfway between them
+  // (faded in and out, so the ends add no overshoot of their own).
+  const fade = (i) => Math.min(1, i / 2000, (SR - 1 - i) / 2000) ** 2;
+  const x = Float32Array.from({ length: SR }, (_, i) => fade(i) * 0.5 * Math.sin((Math.PI / 2) * i + Math.PI / 4));
+  const std = measure([x, x], SR);
+  assert.equal(std.truePeakMode, "standard");
+  const precise = measure([x, x], SR, { truePeak: "precise" });
+  assert.equal(precise.truePeakMode, "precise");
+  assert.ok(Math.abs(precise.truePeakDbtp - 20 * Math.log10(0.5)) < 0.02, `${precise.truePeakDbtp}`);
+  const meter = new LoudnessMeter({ sampleRate: SR, channels: 2, truePeak: "precise" });
+  assert.equal(meter.truePeakMode, "precise");
+  for (let pos = 0; pos < SR; pos += 777) meter.add([x.subarray(pos, pos + 777), x.subarray(pos, pos + 777)]);
+  assert.ok(Math.abs(meter.truePeakDbtp - precise.truePeakDbtp) < 1e-6);
+  throwsClearly(() => measure([x, x], SR, { truePeak: "exact" }), /truePeak must be "standard"/);
+  throwsClearly(() => new LoudnessMeter({ sampleRate: SR, truePeak: 16 }), /truePeak/);
+  const { report } = normalize([x, x], SR, { targetLufs: -6, ceilingDbtp: -1 });
+  assert.equal(report.after.truePeakMode, "precise");
+  assert.equal(report.before.truePeakMode, "standard");
+  assert.equal(report.ceilingKept, true);
+  assert.ok(report.after.truePeakDbtp <= -1 + 0.1);
+});
+
 test("loudness: measure, the streaming meter, normalize to a preset", () => {
   const amp = 10 ** (-23 / 20);
   const x = [sine(SR * 5, 1000, amp), sine(SR * 5, 1000, amp)];

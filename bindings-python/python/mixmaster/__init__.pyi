@@ -44,6 +44,7 @@ class Measurement:
     loudness_range_lu: float
     true_peak_dbtp: float
     true_peak_dbtp_per_channel: List[float]
+    true_peak_mode: str
     sample_peak_dbfs: float
     max_momentary_lufs: float
     max_short_term_lufs: float
@@ -54,10 +55,10 @@ class Measurement:
     non_finite_samples: int
     def to_dict(self) -> Dict[str, Any]: ...
 
-def measure(audio: Audio, sample_rate: float, layout: Layout = ..., *, hop_s: float = ...) -> Measurement: ...
+def measure(audio: Audio, sample_rate: float, layout: Layout = ..., *, hop_s: float = ..., true_peak: str = ...) -> Measurement: ...
 
 class LoudnessMeter:
-    def __init__(self, sample_rate: float, channels: int = ..., layout: Layout = ...) -> None: ...
+    def __init__(self, sample_rate: float, channels: int = ..., layout: Layout = ..., true_peak: str = ...) -> None: ...
     def add(self, block: Audio) -> None: ...
     def reset(self) -> None: ...
     sample_rate: float
@@ -73,13 +74,15 @@ class LoudnessMeter:
     sample_peak_dbfs: float
     duration_s: float
     non_finite_samples: int
+    true_peak_mode: str
 
 class NormalizeReport:
-    before: Dict[str, float]
-    after: Dict[str, float]
+    before: Dict[str, Any]
+    after: Dict[str, Any]
     gain_db: float
     limited: bool
     reached: bool
+    ceiling_kept: bool
     target_lufs: float
     ceiling_dbtp: float
     def to_dict(self) -> Dict[str, Any]: ...
@@ -255,7 +258,7 @@ class LinearPhaseEQ(Processor):
     def __init__(self, *, bands: Sequence[Mapping[str, Any]] = ..., taps: int = ..., partition: int = ...) -> None: ...
 
 class Limiter(Processor):
-    """True-peak lookahead limiter: 4x oversampled peak detection, smooth gain, latency = lookahead."""
+    """True-peak lookahead limiter: holds the ceiling on the 16x reconstructed waveform and on BS.1770 meters, smooth gain, latency = lookahead + 22 frames."""
     lookahead_ms: float
     ceiling_dbtp: float
     release_ms: float

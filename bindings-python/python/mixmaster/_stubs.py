@@ -95,6 +95,7 @@ class Measurement:
     loudness_range_lu: float
     true_peak_dbtp: float
     true_peak_dbtp_per_channel: List[float]
+    true_peak_mode: str
     sample_peak_dbfs: float
     max_momentary_lufs: float
     max_short_term_lufs: float
@@ -105,10 +106,10 @@ class Measurement:
     non_finite_samples: int
     def to_dict(self) -> Dict[str, Any]: ...
 
-def measure(audio: Audio, sample_rate: float, layout: Layout = ..., *, hop_s: float = ...) -> Measurement: ...
+def measure(audio: Audio, sample_rate: float, layout: Layout = ..., *, hop_s: float = ..., true_peak: str = ...) -> Measurement: ...
 
 class LoudnessMeter:
-    def __init__(self, sample_rate: float, channels: int = ..., layout: Layout = ...) -> None: ...
+    def __init__(self, sample_rate: float, channels: int = ..., layout: Layout = ..., true_peak: str = ...) -> None: ...
     def add(self, block: Audio) -> None: ...
     def reset(self) -> None: ...
     sample_rate: float
@@ -124,13 +125,15 @@ class LoudnessMeter:
     sample_peak_dbfs: float
     duration_s: float
     non_finite_samples: int
+    true_peak_mode: str
 
 class NormalizeReport:
-    before: Dict[str, float]
-    after: Dict[str, float]
+    before: Dict[str, Any]
+    after: Dict[str, Any]
     gain_db: float
     limited: bool
     reached: bool
+    ceiling_kept: bool
     target_lufs: float
     ceiling_dbtp: float
     def to_dict(self) -> Dict[str, Any]: ...
