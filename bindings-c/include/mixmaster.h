@@ -182,7 +182,7 @@
 #define MM_KIND_LINEAR_PHASE_EQ 7
 #define MM_LINEAR_PHASE_EQ_PARAM_COUNT 0
 
-/* limiter: True-peak lookahead limiter: holds the ceiling on the 16x reconstructed waveform and on BS.1770 meters, smooth gain, latency = lookahead + 22 frames. */
+/* limiter: True-peak lookahead limiter: holds the ceiling on the 16x reconstructed waveform and on BS.1770 meters, smooth gain, latency = lookahead + 16 frames (+ 23 from 96 to 192 kHz). */
 /** Index of kind "limiter" (mm_kind_get). */
 #define MM_KIND_LIMITER 8
 /** `ceiling_dbtp`: -30 to 0 dBTP, default -1. True-peak ceiling the output stays under. */

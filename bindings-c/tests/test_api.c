@@ -896,14 +896,14 @@ static double db(double linear) {
 
 /* Flags of a signal: which comparisons hold by design. */
 #define STATIONARY 1   /* loudness steady: the loudness range does not depend on the hop */
-#define BANDLIMITED 2  /* tones well below Nyquist: the 4x true-peak filters agree */
+#define BANDLIMITED 2  /* tones well below Nyquist (true peaks agree on every signal now) */
 
 /* Measures `planar` (channels x frames) with mm_meter (planar, in blocks of 1000 frames; and
  * interleaved, in blocks of 777) and with libebur128 (interleaved, exact mode), and compares.
  * Integrated, momentary and short-term loudness and sample peaks must agree everywhere; the
  * loudness range on stationary signals (libebur128 takes a short-term block every second for
- * it, the core every 100 ms: on changing material they differ by design); true peaks on
- * band-limited signals (the two interpolation filters differ near Nyquist). */
+ * it, the core every 100 ms: on changing material they differ by design); true peaks on every
+ * signal, noise included (the standard reading is libebur128's interpolator), within 0.01 dB. */
 static void compare_meter(const char *what, int flags, double rate, int32_t layout,
                           const float *planar, size_t channels, size_t frames) {
     mm_meter *m = NULL;
@@ -912,13 +912,13 @@ static void compare_meter(const char *what, int flags, double rate, int32_t layo
     float *inter = alloc_floats(channels * frames);
     size_t c, off;
     double ours[6], theirs[6], other[6];
-    const double tol[6] = {0.01, 0.01, 0.01, 0.01, 0.05, 0.05};
+    const double tol[6] = {0.01, 0.01, 0.01, 0.01, 0.05, 0.01};
     int asserted[6];
     int mode = EBUR128_MODE_I | EBUR128_MODE_LRA | EBUR128_MODE_S | EBUR128_MODE_SAMPLE_PEAK |
                EBUR128_MODE_TRUE_PEAK;
     asserted[0] = asserted[1] = asserted[2] = asserted[4] = 1;
     asserted[3] = (flags & STATIONARY) != 0;
-    asserted[5] = (flags & BANDLIMITED) != 0;
+    asserted[5] = 1;
     to_interleaved(planar, inter, channels, frames);
 
     EXPECT_OK(mm_meter_create(rate, layout, &m));

@@ -890,7 +890,7 @@ export interface LimiterOptions {
 }
 
 /**
- * True-peak lookahead limiter: holds the ceiling on the 16x reconstructed waveform and on BS.1770 meters, smooth gain, latency = lookahead + 22 frames.
+ * True-peak lookahead limiter: holds the ceiling on the 16x reconstructed waveform and on BS.1770 meters, smooth gain, latency = lookahead + 16 frames (+ 23 from 96 to 192 kHz).
  *
  * Registry kind `limiter`; channels: any.
  */

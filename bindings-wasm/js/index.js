@@ -50,7 +50,7 @@ export const Reverb = make("reverb", "Reverb");
 /** The biquad EQ's magnitude as a linear-phase FIR (partitioned FFT convolution); latency (taps-1)/2 + partition. */
 export const LinearPhaseEQ = make("linear_phase_eq", "LinearPhaseEQ");
 
-/** True-peak lookahead limiter: holds the ceiling on the 16x reconstructed waveform and on BS.1770 meters, smooth gain, latency = lookahead + 22 frames. */
+/** True-peak lookahead limiter: holds the ceiling on the 16x reconstructed waveform and on BS.1770 meters, smooth gain, latency = lookahead + 16 frames (+ 23 from 96 to 192 kHz). */
 export const Limiter = make("limiter", "Limiter");
 
 /** Oversampled tanh soft clipper, symmetric (odd harmonics) or asymmetric (even too), DC-blocked. */

@@ -1167,9 +1167,16 @@ fn true_peak_precise_on_request_and_the_master_ceiling_checked_precisely() {
         standard["true_peak_dbtp"].as_f64().unwrap(),
         precise["true_peak_dbtp"].as_f64().unwrap(),
     );
-    assert!(s.is_finite() && p.is_finite() && (s - p).abs() < 1.5, "{s} vs {p}");
+    assert!(
+        s.is_finite() && p.is_finite() && (s - p).abs() < 1.5,
+        "{s} vs {p}"
+    );
     let o = run(&["meter", "--true-peak", "precise", noise.to_str().unwrap()]);
-    assert!(stdout(&o).contains("dBTP (precise: 16x reconstruction)"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("dBTP (precise: 16x reconstruction)"),
+        "{}",
+        stdout(&o)
+    );
     let o = run(&["meter", "--true-peak", "exact", noise.to_str().unwrap()]);
     assert!(!o.status.success());
     assert!(
@@ -1197,7 +1204,10 @@ fn true_peak_precise_on_request_and_the_master_ceiling_checked_precisely() {
     assert_eq!(r["after"]["true_peak_mode"], "precise");
     assert_eq!(r["before"]["true_peak_mode"], "standard");
     assert_eq!(r["ceiling_kept"], true, "{r}");
-    assert!(r["after"]["true_peak_dbtp"].as_f64().unwrap() <= -1.0 + 0.1, "{r}");
+    assert!(
+        r["after"]["true_peak_dbtp"].as_f64().unwrap() <= -1.0 + 0.1,
+        "{r}"
+    );
     let o = run(&[
         "master",
         noise.to_str().unwrap(),
@@ -1206,5 +1216,9 @@ fn true_peak_precise_on_request_and_the_master_ceiling_checked_precisely() {
         "--target-lufs",
         "-9",
     ]);
-    assert!(stdout(&o).contains("ceiling kept: true peak"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("ceiling kept: true peak"),
+        "{}",
+        stdout(&o)
+    );
 }

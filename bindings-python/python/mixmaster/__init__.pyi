@@ -258,7 +258,7 @@ class LinearPhaseEQ(Processor):
     def __init__(self, *, bands: Sequence[Mapping[str, Any]] = ..., taps: int = ..., partition: int = ...) -> None: ...
 
 class Limiter(Processor):
-    """True-peak lookahead limiter: holds the ceiling on the 16x reconstructed waveform and on BS.1770 meters, smooth gain, latency = lookahead + 22 frames."""
+    """True-peak lookahead limiter: holds the ceiling on the 16x reconstructed waveform and on BS.1770 meters, smooth gain, latency = lookahead + 16 frames (+ 23 from 96 to 192 kHz)."""
     lookahead_ms: float
     ceiling_dbtp: float
     release_ms: float

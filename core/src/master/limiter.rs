@@ -3,11 +3,11 @@
 //! BS.1770 meter's 4× grid.
 //!
 //! Per input frame `n` the required gain is `r[n] = ceiling / p[n]` (at most 1), where `p[n]` is
-//! the largest of the channels' sample at `n` and two readings of the window of [`TAPS`] frames
-//! ending at `n`: the peak of the 16× band-limited reconstruction (over the window's last 18
+//! the largest of the channels' sample at `n` and two readings of the window of `T` frames
+//! ending at `n` (18; 25 from 96 to 192 kHz): the peak of the 16× band-limited reconstruction (over the window's last 18
 //! frames, at 4 points per sample period refined parabolically, see [`super::reconstruction`];
-//! it reads local peaks at most 0.11 dB low against all 16 phases) and the BS.1770 4×
-//! interpolation the meter uses (so standard meters read the output under the ceiling too; the
+//! it reads local peaks at most 0.11 dB low against all 16 phases) and the BS.1770
+//! interpolation the meter's standard reading uses (libebur128's) (so standard meters read the output under the ceiling too; the
 //! two filters differ near Nyquist). The gain envelope is a trailing minimum of `r` over
 //! `M = D + T − 1` frames, a release that only moves up towards that minimum (never above it),
 //! and a box average over the lookahead `D`. Every value averaged is at most `r[j]` for each
@@ -25,7 +25,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use super::reconstruction::{self, Reconstructor};
-use super::true_peak::{CHUNK, HISTORY, Interpolator, TAPS_PER_PHASE as TAPS};
+use super::true_peak::{CHUNK, HISTORY, Interpolator};
 use crate::db;
 use crate::denormal::FlushGuard;
 use crate::error::{Error, Range, Result};
@@ -39,8 +39,6 @@ use crate::validate;
 pub const MARGIN_DB: f64 = 0.1;
 /// Points per sample period at which the detector evaluates the reconstruction.
 const POINTS: usize = 4;
-/// Where the reconstruction's shorter window starts in the meter interpolator's window.
-const REC_OFFSET: usize = TAPS - reconstruction::TAPS;
 
 crate::params! { Limiter {
     ceiling_dbtp: [-30.0, 0.0] = -1.0, "dBTP", "True-peak ceiling the output stays under.",
@@ -129,6 +127,8 @@ pub struct Limiter {
     /// Bound on both estimates over the largest |input| of their window (skips quiet chunks).
     bound: f32,
     interp: Option<Interpolator>,
+    /// Frames of the detection window `T`: the longer of the two readings' windows.
+    window: usize,
     lookahead: usize,
     /// Per channel: the last `T − 1` inputs, then a chunk (window computation).
     hist: Vec<Vec<f32>>,
@@ -163,6 +163,7 @@ impl Limiter {
             rec: Reconstructor::new(POINTS),
             bound: 0.0,
             interp: None,
+            window: reconstruction::TAPS,
             lookahead: 0,
             hist: Vec::new(),
             carry: Vec::new(),
@@ -239,13 +240,17 @@ impl Limiter {
     }
 
     fn latency(&self) -> usize {
-        self.lookahead + TAPS - 2
+        self.lookahead + self.window - 2
     }
 
     /// Processes one chunk of at most `CHUNK` frames.
     fn run_chunk(&mut self, block: &mut [&mut [f32]], off: usize, n: usize) {
-        let keep = TAPS - 1;
+        let keep = self.window - 1;
         let Some(interp) = &self.interp else { return };
+        let (interp_at, rec_at) = (
+            self.window - interp.taps(),
+            self.window - reconstruction::TAPS,
+        );
         // Required gain per frame, linked over channels.
         let mut r = [1.0f32; CHUNK];
         let mut w = [0.0f32; CHUNK];
@@ -263,10 +268,10 @@ impl Limiter {
                 // Both readings: the 16× reconstruction (over the last 18 frames of the window)
                 // and the meter's BS.1770 interpolation, so the output is under the ceiling as
                 // playback reconstructs it and as standard meters read it.
-                interp.window_peaks(&h[..keep + n], &mut w[..n]);
+                interp.window_peaks(&h[interp_at..keep + n], &mut w[..n]);
                 let mut v = [0.0f32; CHUNK];
                 self.rec
-                    .peaks(&h[REC_OFFSET..keep + n], &mut self.carry[c], &mut v[..n]);
+                    .peaks(&h[rec_at..keep + n], &mut self.carry[c], &mut v[..n]);
                 // Values are finite here (sanitised on the way in): plain compares, which
                 // vectorise, rather than `f32::max`/`min` and their NaN rules.
                 let own = &abs[keep..keep + n];
@@ -367,13 +372,14 @@ impl Processor for Limiter {
         self.spec = Some(spec);
         let interp = Interpolator::new(spec.sample_rate);
         self.bound = interp.l1_bound().max(self.rec.bound());
+        self.window = interp.taps().max(reconstruction::TAPS);
         self.interp = Some(interp);
         self.lookahead =
             (math::round(self.lookahead_ms * 0.001 * spec.sample_rate) as usize).max(2);
-        let m = self.lookahead + TAPS - 1;
+        let m = self.lookahead + self.window - 1;
         self.hold = SlidingMin::new(m);
         self.boxbuf = vec![1.0; self.lookahead];
-        self.hist = vec![vec![0.0; HISTORY]; spec.channels];
+        self.hist = vec![vec![0.0; self.window - 1 + CHUNK]; spec.channels];
         self.carry = vec![0.0; spec.channels];
         self.delay = vec![vec![0.0; self.latency()]; spec.channels];
         self.update();
@@ -433,7 +439,7 @@ impl Describe for Limiter {
         kind: "limiter",
         aliases: &[],
         class_name: "Limiter",
-        summary: "True-peak lookahead limiter: holds the ceiling on the 16x reconstructed waveform and on BS.1770 meters, smooth gain, latency = lookahead + 22 frames.",
+        summary: "True-peak lookahead limiter: holds the ceiling on the 16x reconstructed waveform and on BS.1770 meters, smooth gain, latency = lookahead + 16 frames (+ 23 from 96 to 192 kHz).",
         channels: "any",
         params: Limiter::PARAMS,
         options: &[OptionInfo::number(

@@ -1,46 +1,56 @@
-//! True-peak measurement (ITU-R BS.1770 Annex 2): the signal is oversampled to at least
-//! 192 kHz by a polyphase windowed-sinc interpolator and the largest absolute value is kept.
+//! True-peak measurement (ITU-R BS.1770 Annex 2) as libebur128 reads it: the signal is
+//! oversampled by a polyphase windowed-sinc interpolator and the largest absolute value is kept.
 //!
-//! The factor is the power of two that reaches 192 kHz (4× at 48 kHz, 8× at 44.1 kHz, so the
-//! half-sample positions are always among the interpolated points). The filter is a
-//! Kaiser-windowed sinc, [`TAPS_PER_PHASE`] taps per phase, each phase normalised to unit DC
-//! gain. Stretches of input whose interpolated values cannot exceed the peak found so far
-//! (bounded by the filter's L1 norm times the local input maximum) are skipped, which makes the
-//! meter several times faster on programme material without changing its result.
+//! The design is libebur128's (1.2), so the readings agree with it (and with the tools built on
+//! it) on any material, noise included: a 49-tap Hann-windowed sinc cut off at the input's
+//! Nyquist frequency, not normalised, 4× below 96 kHz (at 44.1 kHz too, 176.4 kHz), 2× below
+//! 192 kHz, none above (the sample peak). Stretches of input whose interpolated values cannot
+//! exceed the peak found so far (bounded by the filter's L1 norm times the local input maximum)
+//! are skipped, which makes the meter several times faster on programme material without
+//! changing its result.
 //!
-//! That 4× reading is the standard's, and what libebur128, ffmpeg and the EBU test cases
-//! expect; it reads up to several tenths of a dB low on material with energy near Nyquist.
-//! [`TruePeakMode::Precise`] reads the 16× reference reconstruction instead
-//! ([`super::reconstruction`]).
+//! That reading is the standard's, and what libebur128, ffmpeg and the EBU test cases expect;
+//! it reads up to several tenths of a dB away from the reconstructed waveform on material with
+//! energy near Nyquist. [`TruePeakMode::Precise`] reads the 16× reference reconstruction
+//! instead ([`super::reconstruction`]).
 
 use alloc::vec;
 use alloc::vec::Vec;
 
-use super::reconstruction::{PrecisePeak, bessel_i0};
+use super::reconstruction::PrecisePeak;
 use crate::cpu::{dispatch, mul_add_f32};
 use crate::math;
 
-/// Taps of each polyphase branch.
-pub const TAPS_PER_PHASE: usize = 24;
-/// Kaiser window shape.
-const KAISER_BETA: f64 = 8.0;
+/// Taps of the interpolation filter (libebur128's).
+const FILTER_TAPS: usize = 49;
+/// Coefficients smaller than this are left out (libebur128's `ALMOST_ZERO`).
+const ALMOST_ZERO: f64 = 0.000_001;
+/// The most taps of one polyphase branch (at 2×).
+pub const MAX_TAPS_PER_PHASE: usize = FILTER_TAPS.div_ceil(2);
 /// Input frames examined per skip decision (and the most `window_peaks` handles at once).
 pub const CHUNK: usize = 64;
-/// Interpolator history plus one chunk: the window the detectors keep.
-pub const HISTORY: usize = TAPS_PER_PHASE - 1 + CHUNK;
+/// The longest interpolator history plus one chunk: the window the detectors keep.
+pub const HISTORY: usize = MAX_TAPS_PER_PHASE - 1 + CHUNK;
 
-/// Oversampling factor for `sample_rate`: the power of two reaching at least 192 kHz.
+/// Oversampling factor for `sample_rate`: 4 below 96 kHz, 2 below 192 kHz, else 1.
 pub fn oversampling_factor(sample_rate: f64) -> usize {
-    let need = math::ceil(192_000.0 / sample_rate).max(1.0) as usize;
-    need.next_power_of_two()
+    if sample_rate < 96_000.0 {
+        4
+    } else if sample_rate < 192_000.0 {
+        2
+    } else {
+        1
+    }
 }
 
-/// Polyphase interpolator coefficients: `phases[p][k]`, output at offset `p / L` from input
-/// `x[n - k + TAPS_PER_PHASE/2 ...]`.
+/// Polyphase interpolator coefficients, phase-major, for windows of [`Interpolator::taps`]
+/// input samples ending at the newest.
 #[derive(Debug, Clone)]
 pub struct Interpolator {
     factor: usize,
-    /// Phase-major coefficients, `factor * TAPS_PER_PHASE`.
+    /// Taps of each phase: the window length.
+    taps: usize,
+    /// The `factor − 1` phases other than the identity, `taps` each.
     coeffs: Vec<f32>,
     /// Largest L1 norm over the phases (bound on |output| / max |input|).
     l1: f32,
@@ -50,45 +60,47 @@ impl Interpolator {
     /// The interpolator for `sample_rate`.
     pub fn new(sample_rate: f64) -> Self {
         let l = oversampling_factor(sample_rate);
-        let n = l * TAPS_PER_PHASE;
-        // An odd-length filter (the last slot stays zero) with an integer centre, so the
-        // interpolated points fall exactly on k/L of the input period: the half-sample
-        // positions where a fs/4 sine at 45° peaks are measured, not approximated.
-        let len = n - 1;
-        let centre = (len - 1) as f64 / 2.0;
-        let i0b = bessel_i0(KAISER_BETA);
-        let mut h = vec![0.0f64; n];
-        for (i, v) in h.iter_mut().enumerate().take(len) {
-            let t = (i as f64 - centre) / l as f64;
-            let sinc = if t.abs() < 1e-12 {
-                1.0
+        let taps = if l > 1 { FILTER_TAPS.div_ceil(l) } else { 1 };
+        let design = |j: usize| -> f64 {
+            let m = j as f64 - (FILTER_TAPS - 1) as f64 / 2.0;
+            let arg = m * core::f64::consts::PI / l as f64;
+            let sinc = if m.abs() > ALMOST_ZERO {
+                math::sin(arg) / arg
             } else {
-                math::sin(core::f64::consts::PI * t) / (core::f64::consts::PI * t)
+                1.0
             };
-            let r = (i as f64 - centre) / centre;
-            let w = bessel_i0(KAISER_BETA * math::sqrt((1.0 - r * r).max(0.0))) / i0b;
-            *v = sinc * w;
-        }
-        let mut coeffs = Vec::with_capacity(n);
+            let hann = 0.5
+                * (1.0
+                    - math::cos(2.0 * core::f64::consts::PI * j as f64 / (FILTER_TAPS - 1) as f64));
+            let c = sinc * hann;
+            if c.abs() > ALMOST_ZERO { c } else { 0.0 }
+        };
+        let mut coeffs = Vec::with_capacity((l - 1) * taps);
         let mut l1 = 0.0f32;
-        for p in 0..l {
-            let taps: Vec<f64> = (0..TAPS_PER_PHASE).map(|k| h[k * l + p]).collect();
-            // The branch that lands on the input samples is a unit impulse: the sample peak
-            // (tracked separately) covers it, so it is not computed.
-            if taps.iter().filter(|t| t.abs() > 1e-9).count() == 1 {
-                continue;
+        // Phase `f`'s output at the newest input `n` is `sum_j c[j] x[n − j / l]` over the taps
+        // `j ≡ f (mod l)`: in a window `x[s..s + taps]` ending at `n`, the tap on `x[s + k]` is
+        // `c[l (taps − 1 − k) + f]`. The output stands for time `n − 24/l + f/l`.
+        if l > 1 {
+            for f in 1..l {
+                let mut norm = 0.0f32;
+                for k in 0..taps {
+                    let j = l * (taps - 1 - k) + f;
+                    let c = if j < FILTER_TAPS {
+                        design(j) as f32
+                    } else {
+                        0.0
+                    };
+                    coeffs.push(c);
+                    norm += c.abs();
+                }
+                l1 = l1.max(norm);
             }
-            let dc: f64 = taps.iter().sum();
-            let mut norm = 0.0f32;
-            for t in &taps {
-                let c = (t / dc) as f32;
-                coeffs.push(c);
-                norm += c.abs();
-            }
-            l1 = l1.max(norm);
+        } else {
+            l1 = 1.0;
         }
         Interpolator {
             factor: l,
+            taps,
             coeffs,
             l1,
         }
@@ -99,10 +111,15 @@ impl Interpolator {
         self.factor
     }
 
-    /// Largest |interpolated value| over all phases, per output sample: `out[i]` for the
-    /// window `x[i..i + TAPS_PER_PHASE]` (`out.len()` windows, at most [`CHUNK`]).
+    /// Input samples each window needs (taps of one phase).
+    pub fn taps(&self) -> usize {
+        self.taps
+    }
+
+    /// Largest |interpolated value| over the phases other than the identity, per window:
+    /// `out[i]` for the window `x[i..i + taps()]` (`out.len()` windows, at most [`CHUNK`]).
     pub fn window_peaks(&self, x: &[f32], out: &mut [f32]) {
-        window_peaks(&self.coeffs, x, out);
+        window_peaks(&self.coeffs, self.taps, x, out);
     }
 
     /// Bound on |interpolated| / max |input| (the largest L1 norm of a branch).
@@ -110,11 +127,11 @@ impl Interpolator {
         self.l1
     }
 
-    /// Largest |interpolated value| over `n` windows `x[i..i + TAPS_PER_PHASE]`, all phases.
+    /// Largest |interpolated value| over `n` windows, all phases.
     #[inline]
     fn peak_of_chunk(&self, x: &[f32], n: usize) -> f32 {
         let mut out = [0.0f32; CHUNK];
-        window_peaks(&self.coeffs, x, &mut out[..n]);
+        window_peaks(&self.coeffs, self.taps, x, &mut out[..n]);
         math::max_nonneg(&out[..n])
     }
 }
@@ -133,10 +150,10 @@ fn phase_into<const N: usize, const FMA: bool>(phase: &[f32], x: &[f32], acc: &m
 
 /// Body of [`window_peaks`]: full chunks take the fixed-length path.
 #[inline(always)]
-fn window_peaks_generic<const FMA: bool>(coeffs: &[f32], x: &[f32], out: &mut [f32]) {
+fn window_peaks_generic<const FMA: bool>(coeffs: &[f32], taps: usize, x: &[f32], out: &mut [f32]) {
     let n = out.len().min(CHUNK);
     out.fill(0.0);
-    for phase in coeffs.chunks_exact(TAPS_PER_PHASE) {
+    for phase in coeffs.chunks_exact(taps.max(1)) {
         let mut acc = [0.0f32; CHUNK];
         if n == CHUNK {
             phase_into::<CHUNK, FMA>(phase, x, &mut acc);
@@ -155,16 +172,16 @@ fn window_peaks_generic<const FMA: bool>(coeffs: &[f32], x: &[f32], out: &mut [f
 }
 
 dispatch! {
-    /// Largest |interpolated value| over the phases `coeffs` (each [`TAPS_PER_PHASE`] long) for
-    /// each window `x[i..i + TAPS_PER_PHASE]`, `i < out.len()` (at most [`CHUNK`]).
-    fn window_peaks(coeffs: &[f32], x: &[f32], out: &mut [f32]) => window_peaks_generic
+    /// Largest |interpolated value| over the phases `coeffs` (each `taps` long) for each
+    /// window `x[i..i + taps]`, `i < out.len()` (at most [`CHUNK`]).
+    fn window_peaks(coeffs: &[f32], taps: usize, x: &[f32], out: &mut [f32]) => window_peaks_generic
 }
 
 /// Streaming true-peak detector for one channel.
 #[derive(Debug, Clone)]
 pub struct TruePeak {
     interp: Interpolator,
-    /// The last `TAPS_PER_PHASE - 1` input samples, then new input appended.
+    /// The last `taps − 1` input samples, then new input appended.
     history: Vec<f32>,
     peak: f32,
     /// The largest |sample| (the sample peak), found on the way.
@@ -176,7 +193,7 @@ impl TruePeak {
     pub fn new(sample_rate: f64) -> Self {
         TruePeak {
             interp: Interpolator::new(sample_rate),
-            history: vec![0.0; TAPS_PER_PHASE - 1 + CHUNK],
+            history: vec![0.0; HISTORY],
             peak: 0.0,
             sample_peak: 0.0,
         }
@@ -201,7 +218,7 @@ impl TruePeak {
 
     /// Feeds samples; non-finite samples count as silence.
     pub fn add(&mut self, x: &[f32]) {
-        let keep = TAPS_PER_PHASE - 1;
+        let keep = self.interp.taps - 1;
         for chunk in x.chunks(CHUNK) {
             let n = chunk.len();
             let h = &mut self.history[..keep + n];
