@@ -100,6 +100,10 @@ pub enum Error {
     UnknownParameter {
         /// The processor's name.
         processor: &'static str,
+        /// The index asked for.
+        index: usize,
+        /// How many parameters it has.
+        count: usize,
     },
     /// A processor was used before [`crate::Processor::prepare`].
     NotPrepared,
@@ -236,7 +240,23 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::UnknownParameter { processor } => write!(f, "{processor} has no such parameter"),
+            Error::UnknownParameter {
+                processor,
+                index,
+                count: 0,
+            } => write!(
+                f,
+                "{processor} has no parameter {index} (it has no parameters)"
+            ),
+            Error::UnknownParameter {
+                processor,
+                index,
+                count,
+            } => write!(
+                f,
+                "{processor} has no parameter {index} (its parameters are 0 to {})",
+                count - 1
+            ),
             Error::NotPrepared => write!(f, "processor used before prepare()"),
             Error::ChannelCount { expected, got } => {
                 write!(

@@ -106,8 +106,27 @@ pub fn set<P>(
 ) -> Result<()> {
     match access.get(index) {
         Some(a) => (a.set)(p, value),
-        None => Err(Error::UnknownParameter { processor }),
+        None => Err(Error::UnknownParameter {
+            processor,
+            index,
+            count: access.len(),
+        }),
     }
+}
+
+/// The parameters' names, comma-separated (for errors), or "none".
+pub fn names(params: &[ParamInfo]) -> alloc::string::String {
+    if params.is_empty() {
+        return "none".into();
+    }
+    let mut s = alloc::string::String::new();
+    for (i, p) in params.iter().enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push_str(p.name);
+    }
+    s
 }
 
 /// A switch parameter's value: 0 or 1 (anything from 0.5 up is on); the error names it.

@@ -105,9 +105,11 @@ pub trait Processor: Send + Sync {
 
     /// Sets parameter `index` of [`Processor::params`]; smoothed like the named setter.
     fn set_param(&mut self, index: usize, value: f64) -> Result<()> {
-        let _ = (index, value);
+        let _ = value;
         Err(Error::UnknownParameter {
             processor: self.name(),
+            index,
+            count: self.params().len(),
         })
     }
 
@@ -152,8 +154,10 @@ pub trait Processor: Send + Sync {
     fn set_param_by_name(&mut self, name: &str, value: f64) -> Result<()> {
         match param::index_of(self.params(), name) {
             Some(i) => self.set_param(i, value),
-            None => Err(Error::UnknownParameter {
+            None => Err(Error::UnknownSetting {
                 processor: self.name(),
+                name: name.into(),
+                valid: param::names(self.params()),
             }),
         }
     }

@@ -193,3 +193,52 @@ fn mixer_allocates_nothing_with_sends_automation_and_latency() {
     });
     assert_eq!(n, 0);
 }
+
+#[test]
+fn the_meter_allocates_nothing_in_any_mode_or_width() {
+    use mixmaster::master::{ChannelLayout, LoudnessMeter, MeterOptions, TruePeakMode};
+    for (channels, mode) in [
+        (2, TruePeakMode::Standard),
+        (2, TruePeakMode::Precise),
+        (12, TruePeakMode::Standard),
+        (32, TruePeakMode::Precise),
+    ] {
+        let opts = MeterOptions {
+            true_peak_mode: mode,
+            ..MeterOptions::default()
+        };
+        let layout = ChannelLayout::Custom(vec![1.0; channels]);
+        let mut planar_meter = LoudnessMeter::with_options(48_000.0, layout.clone(), opts).unwrap();
+        let mut inter_meter = LoudnessMeter::with_options(48_000.0, layout, opts).unwrap();
+        let x = programme(channels, 24_000, 48_000.0);
+        let inter: Vec<f32> = (0..24_000)
+            .flat_map(|f| x.iter().map(move |c| c[f]))
+            .collect();
+        let refs: Vec<&[f32]> = x.iter().map(|c| &c[..]).collect();
+        let n = allocations_in(|| {
+            planar_meter.add_planar(&refs);
+            inter_meter.add_interleaved(&inter);
+            std::hint::black_box((
+                inter_meter.integrated_lufs(),
+                inter_meter.loudness_range_lu(),
+                inter_meter.true_peak_dbtp(),
+                inter_meter.true_peak_channel_dbtp(channels - 1),
+                inter_meter.momentary_lufs(),
+            ));
+            inter_meter.reset();
+            inter_meter.add_interleaved(&inter);
+        });
+        assert_eq!(n, 0, "{channels} channels, {mode:?}: {n} allocations");
+        // Interleaved (through the stack buffer) reads as planar.
+        assert_eq!(inter_meter.true_peak_dbtp(), planar_meter.true_peak_dbtp());
+        assert_eq!(
+            inter_meter.sample_peak_dbfs(channels - 1),
+            planar_meter.sample_peak_dbfs(channels - 1)
+        );
+        let (a, b) = (
+            inter_meter.integrated_lufs(),
+            planar_meter.integrated_lufs(),
+        );
+        assert!(a.is_finite() && (a - b).abs() < 1e-9, "{a} vs {b}");
+    }
+}

@@ -1011,3 +1011,23 @@ proptest! {
         prop_assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 }
+
+#[test]
+fn unknown_parameters_are_named_by_index_and_by_name() {
+    let mut p =
+        mixmaster::registry::build("compressor", &mixmaster::settings::Settings::new()).unwrap();
+    let count = p.params().len();
+    let e = p.set_param(count, 1.0).unwrap_err().to_string();
+    assert!(
+        e.contains(&format!("no parameter {count}")) && e.contains(&format!("0 to {}", count - 1)),
+        "{e}"
+    );
+    let e = p
+        .set_param_by_name("treshold_db", -10.0)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("`treshold_db`") && e.contains("threshold_db"),
+        "{e}"
+    );
+}

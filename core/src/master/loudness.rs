@@ -447,27 +447,32 @@ impl LoudnessMeter {
     }
 
     /// Adds interleaved audio (`frames * channels` samples; a trailing partial frame is ignored).
+    /// Never allocates: frames go through a stack buffer (256 frames at a time up to 8
+    /// channels, 32 for wider layouts).
     pub fn add_interleaved(&mut self, samples: &[f32]) {
         let ch = self.channels();
-        let mut planar = [[0.0f32; 256]; 8];
-        if ch > 8 {
-            // Rare wide layouts: go through a heap buffer.
-            let frames = samples.len() / ch;
-            let bufs: Vec<Vec<f32>> = (0..ch)
-                .map(|c| (0..frames).map(|f| samples[f * ch + c]).collect())
-                .collect();
-            let refs: Vec<&[f32]> = bufs.iter().map(|b| &b[..]).collect();
-            self.add_planar(&refs);
+        if ch == 0 {
             return;
         }
-        for chunk in samples.chunks(256 * ch) {
+        if ch <= 8 {
+            self.add_interleaved_via::<8, 256>(samples);
+        } else {
+            self.add_interleaved_via::<{ crate::processor::MAX_CHANNELS }, 32>(samples);
+        }
+    }
+
+    /// [`LoudnessMeter::add_interleaved`] through a `C` × `F` stack buffer.
+    fn add_interleaved_via<const C: usize, const F: usize>(&mut self, samples: &[f32]) {
+        let ch = self.channels().min(C);
+        let mut planar = [[0.0f32; F]; C];
+        for chunk in samples.chunks(F * ch) {
             let n = chunk.len() / ch;
             for (f, frame) in chunk.chunks_exact(ch).enumerate() {
                 for (c, v) in frame.iter().enumerate() {
                     planar[c][f] = *v;
                 }
             }
-            let mut refs: [&[f32]; 8] = [&[]; 8];
+            let mut refs: [&[f32]; C] = [&[]; C];
             for (r, p) in refs.iter_mut().zip(planar.iter()) {
                 *r = &p[..n];
             }
