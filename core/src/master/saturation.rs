@@ -10,6 +10,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::db;
+use crate::denormal::{self, FlushGrid};
 use crate::error::{Error, Range, Result};
 use crate::math;
 use crate::mix::biquad::{Coeffs, FilterKind, cookbook};
@@ -65,6 +66,8 @@ pub struct Saturation {
     dry_pos: usize,
     dc: Coeffs,
     dc_state: Vec<SectionState>,
+    /// Flush grid of the DC high-pass state.
+    grid: FlushGrid,
     spec: Option<ProcessSpec>,
 }
 
@@ -95,6 +98,7 @@ impl Saturation {
             dry_pos: 0,
             dc: Coeffs::IDENTITY,
             dc_state: Vec::new(),
+            grid: FlushGrid::new(),
             spec: None,
         })
     }
@@ -137,34 +141,9 @@ impl Saturation {
     }
 }
 
-impl Processor for Saturation {
-    crate::described!();
-
-    fn prepare(&mut self, spec: ProcessSpec) -> Result<()> {
-        spec.validate()?;
-        self.spec = Some(spec);
-        let m = spec.max_block_frames;
-        self.os = (0..spec.channels)
-            .map(|_| Oversampler::new(self.factor, m))
-            .collect::<Result<_>>()?;
-        self.os_buf = vec![0.0; m * self.factor];
-        self.wet = vec![0.0; m];
-        let lat = self.os[0].latency();
-        self.dry = vec![vec![0.0; lat.max(1)]; spec.channels];
-        self.dc = cookbook(FilterKind::HighPass1, spec.sample_rate, 5.0, 0.7, 0.0);
-        self.dc_state = vec![SectionState::default(); spec.channels];
-        for s in [&mut self.drive, &mut self.output, &mut self.mix_s] {
-            s.set_ramp(DEFAULT_GAIN_RAMP_S, spec.sample_rate);
-        }
-        self.reset();
-        Ok(())
-    }
-
-    fn spec(&self) -> Option<ProcessSpec> {
-        self.spec
-    }
-
-    fn process_block(&mut self, block: &mut [&mut [f32]]) {
+impl Saturation {
+    /// Processes a piece of a block (between flush points).
+    fn run(&mut self, block: &mut [&mut [f32]]) {
         let n = block.first().map_or(0, |c| c.len());
         let l = self.factor;
         let start = (self.drive, self.output, self.mix_s);
@@ -200,7 +179,6 @@ impl Processor for Saturation {
                 let (o, m) = (out.tick() as f32, mx.tick() as f32);
                 *v = dry * (1.0 - m) + wet * o * m;
             }
-            st.sanitize();
             if c + 1 == channels {
                 self.drive = dr;
                 self.output = out;
@@ -208,6 +186,47 @@ impl Processor for Saturation {
                 self.dry_pos = pos;
             }
         }
+    }
+}
+
+impl Processor for Saturation {
+    crate::described!();
+
+    fn prepare(&mut self, spec: ProcessSpec) -> Result<()> {
+        spec.validate()?;
+        self.spec = Some(spec);
+        let m = spec.max_block_frames;
+        self.os = (0..spec.channels)
+            .map(|_| Oversampler::new(self.factor, m))
+            .collect::<Result<_>>()?;
+        self.os_buf = vec![0.0; m * self.factor];
+        self.wet = vec![0.0; m];
+        let lat = self.os[0].latency();
+        self.dry = vec![vec![0.0; lat.max(1)]; spec.channels];
+        self.dc = cookbook(FilterKind::HighPass1, spec.sample_rate, 5.0, 0.7, 0.0);
+        self.dc_state = vec![SectionState::default(); spec.channels];
+        for s in [&mut self.drive, &mut self.output, &mut self.mix_s] {
+            s.set_ramp(DEFAULT_GAIN_RAMP_S, spec.sample_rate);
+        }
+        self.reset();
+        Ok(())
+    }
+
+    fn spec(&self) -> Option<ProcessSpec> {
+        self.spec
+    }
+
+    fn process_block(&mut self, block: &mut [&mut [f32]]) {
+        let mut grid = self.grid;
+        denormal::for_each_piece(&mut grid, block, |piece, flush| {
+            self.run(piece);
+            if flush {
+                for st in &mut self.dc_state {
+                    st.sanitize();
+                }
+            }
+        });
+        self.grid = grid;
     }
 
     fn reset(&mut self) {
@@ -219,6 +238,7 @@ impl Processor for Saturation {
         }
         self.dry_pos = 0;
         self.dc_state.fill(SectionState::default());
+        self.grid.reset();
         for s in [&mut self.drive, &mut self.output, &mut self.mix_s] {
             s.finish();
         }
