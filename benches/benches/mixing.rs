@@ -65,6 +65,18 @@ fn mixing(c: &mut Criterion) {
     d.set_feedback(0.5).unwrap();
     bench(c, "delay", Box::new(d));
     bench(c, "reverb", Box::new(Reverb::new()));
+    // Saturation at the default 4x oversampling, driven 18 dB, both curves.
+    for (name, curve) in [
+        ("saturation", mixmaster::master::Curve::Symmetric),
+        (
+            "saturation_asymmetric",
+            mixmaster::master::Curve::Asymmetric,
+        ),
+    ] {
+        let mut s = mixmaster::master::Saturation::new(curve, 4).unwrap();
+        s.set_drive_db(18.0).unwrap();
+        bench(c, name, Box::new(s));
+    }
     // The limiter on signal driven 12 dB over its ceiling (always limiting).
     bench(
         c,

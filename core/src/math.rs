@@ -32,6 +32,8 @@ unary! {
     exp => exp;
     /// Natural logarithm.
     ln => log;
+    /// `ln(1 + x)`, accurate for small `x`.
+    ln_1p => log1p;
     /// Base-10 logarithm.
     log10 => log10;
     /// Base-2 logarithm.

@@ -25,7 +25,7 @@ use super::biquad::{Coeffs, FilterKind, cookbook};
 use super::filter::SectionState;
 use crate::cpu::{dispatch, mul_add_f32};
 use crate::db;
-use crate::denormal::{self, FlushGuard};
+use crate::denormal::{self, FLUSH_FRAMES, FlushGrid, FlushGuard};
 use crate::error::{Range, Result};
 use crate::math;
 use crate::processor::{MAX_CHANNELS, ProcessSpec, Processor};
@@ -146,6 +146,8 @@ pub struct Compressor {
     /// Gain per frame (and per channel when unlinked).
     gain_scratch: Vec<f32>,
     max_reduction_block: f32,
+    /// Flush grid of the state (sidechain filter, RMS power, reduction).
+    grid: FlushGrid,
     spec: Option<ProcessSpec>,
 }
 
@@ -190,6 +192,7 @@ impl Compressor {
             key_scratch: Vec::new(),
             gain_scratch: Vec::new(),
             max_reduction_block: 0.0,
+            grid: FlushGrid::new(),
             spec: None,
         }
     }
@@ -364,9 +367,14 @@ impl Compressor {
             }
             if self.hpf != Coeffs::IDENTITY {
                 let st = &mut self.hpf_state[ch];
-                for v in dst.iter_mut() {
-                    let x = if v.is_finite() { *v as f64 } else { 0.0 };
-                    *v = st.step(&self.hpf, x) as f32;
+                for (a, b, flush) in self.grid.pieces(n) {
+                    for v in dst[a..b].iter_mut() {
+                        let x = if v.is_finite() { *v as f64 } else { 0.0 };
+                        *v = st.step(&self.hpf, x) as f32;
+                    }
+                    if flush {
+                        st.sanitize();
+                    }
                 }
             }
         }
@@ -424,6 +432,7 @@ impl Compressor {
             max_red = max_red.max(self.smooth::<FMA>(d, n));
         }
         self.apply(block, n, max_red);
+        self.grid.advance(n);
     }
 
     /// Passes 1 and 2 for detector `d`: its level per frame, then the reduction the static curve
@@ -453,11 +462,16 @@ impl Compressor {
         // Pass 1 (serial only for RMS): the one-pole power average.
         if self.detector == Detector::Rms {
             let mut pw = self.power[d];
-            for l in levels.iter_mut() {
-                pw = *l + c.rms * (pw - *l);
-                *l = pw;
+            for (a, b, flush) in self.grid.pieces(n) {
+                for l in levels[a..b].iter_mut() {
+                    pw = *l + c.rms * (pw - *l);
+                    *l = pw;
+                }
+                if flush {
+                    pw = denormal::flush_f32(pw);
+                }
             }
-            self.power[d] = denormal::flush_f32(pw);
+            self.power[d] = pw;
         }
         // Pass 2 (vectorisable): wanted gain reduction in dB from the static curve.
         for l in levels.iter_mut() {
@@ -482,26 +496,31 @@ impl Compressor {
         let mut red = self.reduction[d];
         let (a, r) = (c.attack, c.release);
         let (a1, r1) = (1.0 - a, 1.0 - r);
-        if r >= a {
-            for l in levels.iter_mut() {
-                let (x, y) = (
-                    mul_add_f32::<FMA>(a, red, a1 * *l),
-                    mul_add_f32::<FMA>(r, red, r1 * *l),
-                );
-                red = if x > y { x } else { y };
-                *l = red;
+        for (i, j, flush) in self.grid.pieces(n) {
+            if r >= a {
+                for l in levels[i..j].iter_mut() {
+                    let (x, y) = (
+                        mul_add_f32::<FMA>(a, red, a1 * *l),
+                        mul_add_f32::<FMA>(r, red, r1 * *l),
+                    );
+                    red = if x > y { x } else { y };
+                    *l = red;
+                }
+            } else {
+                for l in levels[i..j].iter_mut() {
+                    let (x, y) = (
+                        mul_add_f32::<FMA>(a, red, a1 * *l),
+                        mul_add_f32::<FMA>(r, red, r1 * *l),
+                    );
+                    red = if x < y { x } else { y };
+                    *l = red;
+                }
             }
-        } else {
-            for l in levels.iter_mut() {
-                let (x, y) = (
-                    mul_add_f32::<FMA>(a, red, a1 * *l),
-                    mul_add_f32::<FMA>(r, red, r1 * *l),
-                );
-                red = if x < y { x } else { y };
-                *l = red;
+            if flush {
+                red = denormal::flush_f32(red);
             }
         }
-        self.reduction[d] = denormal::flush_f32(red);
+        self.reduction[d] = red;
         math::max_nonneg(levels)
     }
 
@@ -585,9 +604,7 @@ fn process_lanes_generic<const FMA: bool>(
         let m1 = n.min(b1.len());
         let mut parts: [&mut [f32]; 2] = [&mut b0[..n], &mut b1[..m1]];
         c.apply(&mut parts[..channels], n, red);
-        for s in &mut c.hpf_state {
-            s.sanitize();
-        }
+        c.grid.advance(n);
     }
 }
 
@@ -607,9 +624,11 @@ fn smooth_lanes_generic<const L: usize, const FMA: bool>(
     let mut r = [0.0f32; L];
     let mut red = [0.0f32; L];
     let mut up = [false; L];
+    let mut phases = [0usize; L];
     for (l, c) in comps.iter().enumerate() {
         (a[l], r[l], red[l]) = (c.c.attack, c.c.release, c.reduction[0]);
         up[l] = r[l] >= a[l];
+        phases[l] = c.grid.phase();
     }
     let a1: [f32; L] = core::array::from_fn(|l| 1.0 - a[l]);
     let r1: [f32; L] = core::array::from_fn(|l| 1.0 - r[l]);
@@ -618,8 +637,8 @@ fn smooth_lanes_generic<const L: usize, const FMA: bool>(
         // One loop per pick (largest, smallest, per lane), so the common cases carry no select
         // on the recursion.
         macro_rules! run {
-            (|$x:ident, $y:ident, $l:ident| $pick:expr) => {
-                for i in 0..n {
+            ($range:expr, |$x:ident, $y:ident, $l:ident| $pick:expr) => {
+                for i in $range {
                     for $l in 0..L {
                         let v = levels[$l][i];
                         let $x = mul_add_f32::<FMA>(a[$l], red[$l], a1[$l] * v);
@@ -630,21 +649,35 @@ fn smooth_lanes_generic<const L: usize, const FMA: bool>(
                 }
             };
         }
-        if up.iter().all(|u| *u) {
-            run!(|x, y, l| if x > y { x } else { y });
-        } else if up.iter().all(|u| !*u) {
-            run!(|x, y, l| if x < y { x } else { y });
-        } else {
-            run!(|x, y, l| {
-                let hi = if x > y { x } else { y };
-                let lo = if x < y { x } else { y };
-                if up[l] { hi } else { lo }
-            });
+        // In pieces that end where some lane's flush grid has a point; each lane's reduction
+        // is flushed at its own points, as `process_block` would.
+        let mut until = phases.map(|p| FLUSH_FRAMES - p);
+        let mut pos = 0;
+        while pos < n {
+            let end = until.iter().copied().min().unwrap_or(n).min(n);
+            if up.iter().all(|u| *u) {
+                run!(pos..end, |x, y, l| if x > y { x } else { y });
+            } else if up.iter().all(|u| !*u) {
+                run!(pos..end, |x, y, l| if x < y { x } else { y });
+            } else {
+                run!(pos..end, |x, y, l| {
+                    let hi = if x > y { x } else { y };
+                    let lo = if x < y { x } else { y };
+                    if up[l] { hi } else { lo }
+                });
+            }
+            for (u, rd) in until.iter_mut().zip(red.iter_mut()) {
+                if *u == end {
+                    *rd = denormal::flush_f32(*rd);
+                    *u += FLUSH_FRAMES;
+                }
+            }
+            pos = end;
         }
     }
     let mut out = [0.0f32; L];
     for (l, c) in comps.iter_mut().enumerate() {
-        c.reduction[0] = denormal::flush_f32(red[l]);
+        c.reduction[0] = red[l];
         out[l] = math::max_nonneg(&c.gain_scratch[..n]);
     }
     out
@@ -713,15 +746,13 @@ impl Processor for Compressor {
             self.load_key(KeySource::Block(block), 0, n);
         }
         run(self, block, n, filtered);
-        for s in &mut self.hpf_state {
-            s.sanitize();
-        }
     }
 
     fn reset(&mut self) {
         self.reduction.fill(0.0);
         self.power.fill(0.0);
         self.hpf_state.fill(SectionState::default());
+        self.grid.reset();
         self.makeup.finish();
         self.mix_s.finish();
         self.max_reduction_block = 0.0;

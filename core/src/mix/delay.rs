@@ -10,7 +10,7 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::denormal::{self, FlushGuard};
+use crate::denormal::{self, FlushGrid, FlushGuard};
 use crate::error::{Range, Result};
 use crate::math;
 use crate::processor::{ProcessSpec, Processor};
@@ -89,6 +89,8 @@ pub struct Delay {
     mask: usize,
     write: usize,
     damp_state: [f32; 2],
+    /// Flush grid of the damping state.
+    grid: FlushGrid,
     spec: Option<ProcessSpec>,
 }
 
@@ -113,6 +115,7 @@ impl Delay {
             mask: 0,
             write: 0,
             damp_state: [0.0; 2],
+            grid: FlushGrid::new(),
             spec: None,
         })
     }
@@ -193,31 +196,9 @@ fn finite_or_zero(x: f32) -> f32 {
     if x.is_finite() { x } else { 0.0 }
 }
 
-impl Processor for Delay {
-    crate::described!();
-
-    fn prepare(&mut self, spec: ProcessSpec) -> Result<()> {
-        spec.validate_channels("delay", |c| c <= 2, "1 or 2")?;
-        self.spec = Some(spec);
-        let len = math::ceil(self.max_ms * 0.001 * spec.sample_rate) as usize + 4;
-        let size = len.next_power_of_two();
-        self.lines = vec![vec![0.0; size]; spec.channels];
-        self.mask = size - 1;
-        for s in [&mut self.time, &mut self.fb, &mut self.wet] {
-            s.set_ramp(DEFAULT_GAIN_RAMP_S, spec.sample_rate);
-        }
-        self.time.set_ramp(TIME_RAMP_S, spec.sample_rate);
-        self.retarget();
-        self.reset();
-        Ok(())
-    }
-
-    fn spec(&self) -> Option<ProcessSpec> {
-        self.spec
-    }
-
-    fn process_block(&mut self, block: &mut [&mut [f32]]) {
-        let _ftz = FlushGuard::new();
+impl Delay {
+    /// Processes a piece of a block (between flush points).
+    fn run(&mut self, block: &mut [&mut [f32]]) {
         let mask = self.mask;
         let a = self.damp_coef;
         let steady =
@@ -247,7 +228,7 @@ impl Processor for Delay {
                     *r += mix * (yr - *r);
                 }
                 self.write = w;
-                self.damp_state = [denormal::flush_f32(sl), denormal::flush_f32(sr)];
+                self.damp_state = [sl, sr];
             }
             [left, right] if steady => {
                 // Both channels in one loop: their damping recursions overlap in the CPU.
@@ -272,7 +253,7 @@ impl Processor for Delay {
                     *r += mix * (yr - *r);
                 }
                 self.write = w;
-                self.damp_state = [denormal::flush_f32(sl), denormal::flush_f32(sr)];
+                self.damp_state = [sl, sr];
             }
             _ => {
                 let start = (self.time, self.fb, self.wet);
@@ -303,7 +284,7 @@ impl Processor for Delay {
                             *v += mix * (y - *v);
                         }
                     }
-                    self.damp_state[ch] = denormal::flush_f32(s);
+                    self.damp_state[ch] = s;
                     (self.time, self.fb, self.wet) = (tm, fbs, wet);
                     if ch + 1 == channels {
                         self.write = w;
@@ -312,6 +293,42 @@ impl Processor for Delay {
             }
         }
     }
+}
+
+impl Processor for Delay {
+    crate::described!();
+
+    fn prepare(&mut self, spec: ProcessSpec) -> Result<()> {
+        spec.validate_channels("delay", |c| c <= 2, "1 or 2")?;
+        self.spec = Some(spec);
+        let len = math::ceil(self.max_ms * 0.001 * spec.sample_rate) as usize + 4;
+        let size = len.next_power_of_two();
+        self.lines = vec![vec![0.0; size]; spec.channels];
+        self.mask = size - 1;
+        for s in [&mut self.time, &mut self.fb, &mut self.wet] {
+            s.set_ramp(DEFAULT_GAIN_RAMP_S, spec.sample_rate);
+        }
+        self.time.set_ramp(TIME_RAMP_S, spec.sample_rate);
+        self.retarget();
+        self.reset();
+        Ok(())
+    }
+
+    fn spec(&self) -> Option<ProcessSpec> {
+        self.spec
+    }
+
+    fn process_block(&mut self, block: &mut [&mut [f32]]) {
+        let _ftz = FlushGuard::new();
+        let mut grid = self.grid;
+        denormal::for_each_piece(&mut grid, block, |piece, flush| {
+            self.run(piece);
+            if flush {
+                self.damp_state = self.damp_state.map(denormal::flush_f32);
+            }
+        });
+        self.grid = grid;
+    }
 
     fn reset(&mut self) {
         for l in &mut self.lines {
@@ -319,6 +336,7 @@ impl Processor for Delay {
         }
         self.write = 0;
         self.damp_state = [0.0; 2];
+        self.grid.reset();
         for s in [&mut self.time, &mut self.fb, &mut self.wet] {
             s.finish();
         }

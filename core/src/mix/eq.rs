@@ -337,41 +337,70 @@ fn run_lanes<const L: usize>(
         .unwrap_or(0)
         .min(GATHER);
     let mut c = [LaneCoeffs::<L>::IDENTITY; GATHER];
-    let mut st = [LaneState::<L>::ZERO; GATHER];
+    let mut st;
     for l in 0..L {
-        let (e, ch) = (l / channels, l % channels);
         let mut k = 0;
-        for b in eqs[e].bands.iter_mut().filter(|b| b.enabled) {
-            let (sections, state) = b.filter.cascade_parts();
-            for (sec, mem) in sections.iter().zip(state[ch].iter()) {
+        for b in eqs[l / channels].bands.iter().filter(|b| b.enabled) {
+            for sec in b.filter.current_sections() {
                 if k < GATHER {
                     (c[k].b0[l], c[k].b1[l], c[k].b2[l], c[k].a1[l], c[k].a2[l]) =
                         (sec.b0, sec.b1, sec.b2, sec.a1, sec.a2);
-                    (st[k].x1[l], st[k].x2[l], st[k].y1[l], st[k].y2[l]) = mem.memory();
                 }
                 k += 1;
             }
         }
     }
-    kernel(&c[..total], &mut st[..total], &mut bufs, n);
-    for l in 0..L {
-        let (e, ch) = (l / channels, l % channels);
-        let mut k = 0;
-        for b in eqs[e].bands.iter_mut().filter(|b| b.enabled) {
-            let (sections, state) = b.filter.cascade_parts();
-            for mem in state[ch].iter_mut().take(sections.len()) {
-                let mut m =
-                    SectionState::from_memory(st[k].x1[l], st[k].x2[l], st[k].y1[l], st[k].y2[l]);
-                m.sanitize();
-                *mem = m;
-                k += 1;
+    // In pieces that end where some band's flush grid has a point, so each band's memory is
+    // flushed where its own `process_block` would flush it.
+    let mut pos = 0;
+    while pos < n {
+        let m = eqs
+            .iter()
+            .flat_map(|e| e.bands.iter().filter(|b| b.enabled))
+            .map(|b| b.filter.until_flush())
+            .min()
+            .unwrap_or(usize::MAX)
+            .min(n - pos);
+        // Lanes with fewer sections run identity sections for the rest, from zero memory each
+        // piece (so a NaN in them lasts no longer than in the real sections).
+        st = [LaneState::<L>::ZERO; GATHER];
+        for l in 0..L {
+            let (e, ch) = (l / channels, l % channels);
+            let mut k = 0;
+            for b in eqs[e].bands.iter_mut().filter(|b| b.enabled) {
+                let (sections, state) = b.filter.cascade_parts();
+                for mem in state[ch].iter().take(sections.len()) {
+                    if k < GATHER {
+                        (st[k].x1[l], st[k].x2[l], st[k].y1[l], st[k].y2[l]) = mem.memory();
+                    }
+                    k += 1;
+                }
             }
         }
-    }
-    for eq in eqs.iter_mut() {
-        for b in eq.bands.iter_mut().filter(|b| b.enabled) {
-            b.filter.advance_grid(n);
+        let mut piece = bufs.each_mut().map(|b| &mut b[pos..pos + m]);
+        kernel(&c[..total], &mut st[..total], &mut piece, m);
+        for l in 0..L {
+            let (e, ch) = (l / channels, l % channels);
+            let mut k = 0;
+            for b in eqs[e].bands.iter_mut().filter(|b| b.enabled) {
+                let (sections, state) = b.filter.cascade_parts();
+                for mem in state[ch].iter_mut().take(sections.len()) {
+                    *mem = SectionState::from_memory(
+                        st[k].x1[l],
+                        st[k].x2[l],
+                        st[k].y1[l],
+                        st[k].y2[l],
+                    );
+                    k += 1;
+                }
+            }
         }
+        for eq in eqs.iter_mut() {
+            for b in eq.bands.iter_mut().filter(|b| b.enabled) {
+                b.filter.advance_grid(m);
+            }
+        }
+        pos += m;
     }
 }
 
@@ -413,42 +442,61 @@ impl Equalizer {
                 k += 1;
             }
         }
-        let mut ch = 0;
-        while ch < block.len() {
-            let pair = ch + 1 < block.len();
-            let mut s0 = [SectionState::default(); GATHER];
-            let mut s1 = [SectionState::default(); GATHER];
-            self.move_state(ch, &mut s0, false);
-            if pair {
-                self.move_state(ch + 1, &mut s1, false);
-                let (lo, hi) = block.split_at_mut(ch + 1);
-                run_cascade(
-                    &coeffs[..total],
-                    &mut s0[..total],
-                    lo[ch],
-                    Some((&mut s1[..total], &mut *hi[0])),
-                );
-                self.move_state(ch + 1, &mut s1, true);
-            } else {
-                run_cascade(&coeffs[..total], &mut s0[..total], block[ch], None);
-            }
-            self.move_state(ch, &mut s0, true);
-            ch += if pair { 2 } else { 1 };
-        }
         let frames = block.first().map_or(0, |c| c.len());
-        for b in self.bands.iter_mut().filter(|b| b.enabled) {
-            b.filter.advance_grid(frames);
+        // In pieces that end where some band's flush grid has a point (the bands' grids differ
+        // only if a band was off for a while or added later).
+        let mut pos = 0;
+        while pos < frames {
+            let n = self
+                .bands
+                .iter()
+                .filter(|b| b.enabled)
+                .map(|b| b.filter.until_flush())
+                .min()
+                .unwrap_or(usize::MAX)
+                .min(frames - pos);
+            let r = pos..pos + n;
+            let mut ch = 0;
+            while ch < block.len() {
+                let pair = ch + 1 < block.len();
+                let mut s0 = [SectionState::default(); GATHER];
+                let mut s1 = [SectionState::default(); GATHER];
+                self.move_state(ch, &mut s0, false);
+                if pair {
+                    self.move_state(ch + 1, &mut s1, false);
+                    let (lo, hi) = block.split_at_mut(ch + 1);
+                    run_cascade(
+                        &coeffs[..total],
+                        &mut s0[..total],
+                        &mut lo[ch][r.clone()],
+                        Some((&mut s1[..total], &mut hi[0][r.clone()])),
+                    );
+                    self.move_state(ch + 1, &mut s1, true);
+                } else {
+                    run_cascade(
+                        &coeffs[..total],
+                        &mut s0[..total],
+                        &mut block[ch][r.clone()],
+                        None,
+                    );
+                }
+                self.move_state(ch, &mut s0, true);
+                ch += if pair { 2 } else { 1 };
+            }
+            for b in self.bands.iter_mut().filter(|b| b.enabled) {
+                b.filter.advance_grid(n);
+            }
+            pos += n;
         }
     }
 
-    /// Copies channel `ch`'s section states from the bands into `gathered` (or back, sanitized).
+    /// Copies channel `ch`'s section states from the bands into `gathered` (or back).
     fn move_state(&mut self, ch: usize, gathered: &mut [SectionState; GATHER], back: bool) {
         let mut k = 0;
         for b in self.bands.iter_mut().filter(|b| b.enabled) {
             let (sections, state) = b.filter.cascade_parts();
             for st in state[ch].iter_mut().take(sections.len()) {
                 if back {
-                    gathered[k].sanitize();
                     *st = gathered[k];
                 } else {
                     gathered[k] = *st;

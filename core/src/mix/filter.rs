@@ -7,14 +7,17 @@
 //!
 //! Parameter changes ramp (frequency on a log scale, Q on a log scale, gain in dB) and the
 //! coefficients are recomputed every [`COEFF_UPDATE_FRAMES`] frames while they move, on a grid
-//! counted from `prepare`, so the output is the same whatever the block size.
+//! counted from `prepare`, so the output is the same whatever the block size. The memory is
+//! flushed of denormal-range and non-finite values on the same count, every
+//! [`FLUSH_FRAMES`](denormal::FLUSH_FRAMES) frames ([`denormal::FlushGrid`]), so that too is
+//! independent of the blocks.
 
 use alloc::vec;
 use alloc::vec::Vec;
 
 use super::biquad::{self, Coeffs, Design, FilterKind, MAX_SECTIONS};
 use crate::cpu::{dispatch, mul_add};
-use crate::denormal::{self, FlushGuard};
+use crate::denormal::{self, FlushGrid, FlushGuard};
 use crate::error::{Error, Range, Result};
 use crate::math;
 use crate::processor::{ProcessSpec, Processor};
@@ -234,7 +237,9 @@ pub struct Filter {
     sections: [Coeffs; MAX_SECTIONS],
     n_sections: usize,
     state: Vec<[SectionState; MAX_SECTIONS]>,
-    grid: usize,
+    /// Frames since `prepare`/`reset`: the flush grid, and modulo [`COEFF_UPDATE_FRAMES`] the
+    /// coefficient grid.
+    grid: FlushGrid,
     spec: Option<ProcessSpec>,
 }
 
@@ -257,7 +262,7 @@ impl Filter {
             sections: [Coeffs::IDENTITY; MAX_SECTIONS],
             n_sections: 1,
             state: Vec::new(),
-            grid: 0,
+            grid: FlushGrid::new(),
             spec: None,
         };
         f.n_sections =
@@ -359,10 +364,27 @@ impl Filter {
         !self.smoothing() && self.spec.is_some()
     }
 
-    /// Advances the coefficient-update grid by `frames` processed elsewhere, as `process_block`
-    /// would have, so later parameter moves land on the same grid whatever the block sizes.
+    /// Frames to the next flush point (see [`Filter::advance_grid`]).
+    pub(crate) fn until_flush(&self) -> usize {
+        self.grid.until_flush()
+    }
+
+    /// Advances the grids by `frames` (at most [`Filter::until_flush`]) processed elsewhere, as
+    /// `process_block` would have: flushes the memory when that reaches a flush point, and
+    /// later parameter moves land on the same coefficient grid whatever the block sizes.
     pub(crate) fn advance_grid(&mut self, frames: usize) {
-        self.grid = (self.grid + frames) % COEFF_UPDATE_FRAMES;
+        debug_assert!(frames <= self.grid.until_flush());
+        if self.grid.advance(frames) {
+            self.sanitize();
+        }
+    }
+
+    fn sanitize(&mut self) {
+        for ch in self.state.iter_mut() {
+            for s in ch.iter_mut() {
+                s.sanitize();
+            }
+        }
     }
 
     /// The sections in use and the per-channel state, for running in a larger cascade.
@@ -405,7 +427,7 @@ impl Processor for Filter {
             s.set_ramp(DEFAULT_FILTER_RAMP_S, spec.sample_rate);
         }
         self.state = vec![[SectionState::default(); MAX_SECTIONS]; spec.channels];
-        self.grid = 0;
+        self.grid.reset();
         self.redesign_now();
         Ok(())
     }
@@ -419,17 +441,19 @@ impl Processor for Filter {
         let frames = block.first().map_or(0, |c| c.len());
         let mut pos = 0;
         while pos < frames {
-            let n = if self.smoothing() || self.grid != 0 {
-                if self.grid == 0 {
+            let g = self.grid.phase() % COEFF_UPDATE_FRAMES;
+            let n = if self.smoothing() || g != 0 {
+                if g == 0 {
                     for s in [&mut self.log2_freq, &mut self.ln_q, &mut self.gain_db] {
                         s.advance(COEFF_UPDATE_FRAMES);
                     }
                     self.compute();
                 }
-                (COEFF_UPDATE_FRAMES - self.grid).min(frames - pos)
+                (COEFF_UPDATE_FRAMES - g).min(frames - pos)
             } else {
-                // Settled and on the grid: run the rest of the block, keeping the grid phase.
-                frames - pos
+                // Settled and on the coefficient grid: run to the next flush point (a multiple
+                // of the coefficient grid).
+                self.grid.until_flush().min(frames - pos)
             };
             run_sections(
                 &self.sections[..self.n_sections],
@@ -437,12 +461,9 @@ impl Processor for Filter {
                 block,
                 pos..pos + n,
             );
-            self.grid = (self.grid + n) % COEFF_UPDATE_FRAMES;
             pos += n;
-        }
-        for ch in self.state.iter_mut() {
-            for s in ch.iter_mut() {
-                s.sanitize();
+            if self.grid.advance(n) {
+                self.sanitize();
             }
         }
     }
@@ -451,7 +472,7 @@ impl Processor for Filter {
         for ch in self.state.iter_mut() {
             *ch = [SectionState::default(); MAX_SECTIONS];
         }
-        self.grid = 0;
+        self.grid.reset();
         self.redesign_now();
     }
 }

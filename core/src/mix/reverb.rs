@@ -15,7 +15,7 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::denormal::{self, FlushGuard};
+use crate::denormal::{self, FlushGrid, FlushGuard};
 use crate::error::{Range, Result};
 use crate::math;
 use crate::processor::{ProcessSpec, Processor};
@@ -194,6 +194,8 @@ pub struct Reverb {
     gain_dc: [f32; LINES],
     pole: [f32; LINES],
     absorb: [f32; LINES],
+    /// Flush grid of the absorption filters' state.
+    grid: FlushGrid,
     pre: Vec<Ring>,
     pre_frames: Smoothed,
     diff: Vec<Ring>,
@@ -228,6 +230,7 @@ impl Reverb {
             gain_dc: [0.0; LINES],
             pole: [0.0; LINES],
             absorb: [0.0; LINES],
+            grid: FlushGrid::new(),
             pre: Vec::new(),
             pre_frames: Smoothed::new(0.0),
             diff: Vec::new(),
@@ -330,45 +333,9 @@ impl Reverb {
     }
 }
 
-impl Processor for Reverb {
-    crate::described!();
-
-    fn prepare(&mut self, spec: ProcessSpec) -> Result<()> {
-        spec.validate_channels("reverb", |c| c <= 2, "1 or 2")?;
-        self.spec = Some(spec);
-        let fs = spec.sample_rate;
-        let longest = self.line_lengths(MAX_SIZE);
-        for (line, n) in self.lines.iter_mut().zip(longest) {
-            *line = Ring::new(n + 2);
-        }
-        let pre_max = math::ceil(MAX_PREDELAY_MS * 0.001 * fs) as usize + 2;
-        self.pre = vec![Ring::new(pre_max); 2];
-        for (i, ms) in DIFFUSER_MS.iter().enumerate() {
-            self.diff_len[i] = (math::round(ms * 0.001 * fs) as usize).max(1);
-        }
-        // Twice the delay, so the all-passes run in blocks as long as their delay.
-        self.diff = (0..6)
-            .map(|k| Ring::new(2 * self.diff_len[k % 3]))
-            .collect();
-        self.scratch_l = vec![0.0; spec.max_block_frames];
-        self.scratch_r = vec![0.0; spec.max_block_frames];
-        for s in self.len.iter_mut() {
-            s.set_ramp(DEFAULT_FILTER_RAMP_S, fs);
-        }
-        self.pre_frames.set_ramp(DEFAULT_FILTER_RAMP_S, fs);
-        self.width_s.set_ramp(DEFAULT_GAIN_RAMP_S, fs);
-        self.mix_s.set_ramp(DEFAULT_GAIN_RAMP_S, fs);
-        self.update();
-        self.reset();
-        Ok(())
-    }
-
-    fn spec(&self) -> Option<ProcessSpec> {
-        self.spec
-    }
-
-    fn process_block(&mut self, block: &mut [&mut [f32]]) {
-        let _ftz = FlushGuard::new();
+impl Reverb {
+    /// Processes a piece of a block (between flush points).
+    fn run(&mut self, block: &mut [&mut [f32]]) {
         let frames = block.first().map_or(0, |c| c.len());
         let pos0 = self.pos;
         let mut ul_buf = core::mem::take(&mut self.scratch_l);
@@ -444,9 +411,6 @@ impl Processor for Reverb {
             *a = 0.5 * (y[0] - y[2] + y[4] - y[6] + y[1] + y[5]);
             *b = 0.5 * (y[1] - y[3] + y[5] - y[7] + y[2] + y[6]);
         }
-        for a in absorb.iter_mut() {
-            *a = denormal::flush_f32(*a);
-        }
         self.absorb = absorb;
         self.pos = pos0.wrapping_add(frames);
 
@@ -495,6 +459,56 @@ impl Processor for Reverb {
         self.scratch_l = ul_buf;
         self.scratch_r = ur_buf;
     }
+}
+
+impl Processor for Reverb {
+    crate::described!();
+
+    fn prepare(&mut self, spec: ProcessSpec) -> Result<()> {
+        spec.validate_channels("reverb", |c| c <= 2, "1 or 2")?;
+        self.spec = Some(spec);
+        let fs = spec.sample_rate;
+        let longest = self.line_lengths(MAX_SIZE);
+        for (line, n) in self.lines.iter_mut().zip(longest) {
+            *line = Ring::new(n + 2);
+        }
+        let pre_max = math::ceil(MAX_PREDELAY_MS * 0.001 * fs) as usize + 2;
+        self.pre = vec![Ring::new(pre_max); 2];
+        for (i, ms) in DIFFUSER_MS.iter().enumerate() {
+            self.diff_len[i] = (math::round(ms * 0.001 * fs) as usize).max(1);
+        }
+        // Twice the delay, so the all-passes run in blocks as long as their delay.
+        self.diff = (0..6)
+            .map(|k| Ring::new(2 * self.diff_len[k % 3]))
+            .collect();
+        self.scratch_l = vec![0.0; spec.max_block_frames];
+        self.scratch_r = vec![0.0; spec.max_block_frames];
+        for s in self.len.iter_mut() {
+            s.set_ramp(DEFAULT_FILTER_RAMP_S, fs);
+        }
+        self.pre_frames.set_ramp(DEFAULT_FILTER_RAMP_S, fs);
+        self.width_s.set_ramp(DEFAULT_GAIN_RAMP_S, fs);
+        self.mix_s.set_ramp(DEFAULT_GAIN_RAMP_S, fs);
+        self.update();
+        self.reset();
+        Ok(())
+    }
+
+    fn spec(&self) -> Option<ProcessSpec> {
+        self.spec
+    }
+
+    fn process_block(&mut self, block: &mut [&mut [f32]]) {
+        let _ftz = FlushGuard::new();
+        let mut grid = self.grid;
+        denormal::for_each_piece(&mut grid, block, |piece, flush| {
+            self.run(piece);
+            if flush {
+                self.absorb = self.absorb.map(denormal::flush_f32);
+            }
+        });
+        self.grid = grid;
+    }
 
     fn reset(&mut self) {
         for r in self
@@ -506,6 +520,7 @@ impl Processor for Reverb {
             r.buf.fill(0.0);
         }
         self.absorb = [0.0; LINES];
+        self.grid.reset();
         self.pos = 0;
         for s in self.len.iter_mut() {
             s.finish();
