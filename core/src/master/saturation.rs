@@ -10,7 +10,7 @@
 //! Aliasing: hard driven, `tanh` is nearly a square wave, whose harmonics fall only as `1/k`;
 //! oversampling alone leaves those above half the oversampled rate to fold back (−29 dBc for a
 //! 9 kHz sine at full scale and 36 dB of drive with 4x). So the curve is applied with
-//! second-order antiderivative anti-aliasing (ADAA, [`Adaa2`]) at the oversampled rate, whose
+//! second-order antiderivative anti-aliasing (ADAA, `Adaa2`) at the oversampled rate, whose
 //! smoothing takes the folding harmonics down by another 20 to 40 dB, and the decimator undoes
 //! its delay and passband droop ([`Oversampler::for_adaa2`]). With
 //! 4x (the usual choice) and 8x every alias of a 1, 5 or 9 kHz sine at 48 kHz, at full scale
