@@ -1173,6 +1173,16 @@ int32_t mm_meter_create_weighted(double sample_rate,
 int32_t mm_meter_set_true_peak_mode(struct mm_meter *meter, int32_t mode);
 
 /**
+ * Sets the seconds between the short-term blocks the loudness range is computed from (0.1 to
+ * 3.0, in tenths) and forgets everything measured. 0.1 (the default) is what EBU Tech 3342
+ * asks since 2016; 1.0 is libebur128's cadence, for a loudness range equal to its. Real-time
+ * safe (does not allocate).
+ *
+ * Errors: `MM_ERROR_NULL`, `MM_ERROR_RANGE` (out of range or not a whole number of tenths).
+ */
+int32_t mm_meter_set_loudness_range_hop(struct mm_meter *meter, double hop_s);
+
+/**
  * Destroys a meter; NULL does nothing.
  */
 void mm_meter_destroy(struct mm_meter *meter);

@@ -116,6 +116,30 @@ pub unsafe extern "C" fn mm_meter_set_true_peak_mode(meter: *mut MmMeter, mode: 
     })
 }
 
+/// Sets the seconds between the short-term blocks the loudness range is computed from (0.1 to
+/// 3.0, in tenths) and forgets everything measured. 0.1 (the default) is what EBU Tech 3342
+/// asks since 2016; 1.0 is libebur128's cadence, for a loudness range equal to its. Real-time
+/// safe (does not allocate).
+///
+/// Errors: `MM_ERROR_NULL`, `MM_ERROR_RANGE` (out of range or not a whole number of tenths).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mm_meter_set_loudness_range_hop(meter: *mut MmMeter, hop_s: f64) -> i32 {
+    with_mut("mm_meter_set_loudness_range_hop", meter, |m| {
+        let tenths = (hop_s * 10.0).round();
+        let whole_tenths = hop_s.is_finite() && (hop_s * 10.0 - tenths).abs() < 1e-9;
+        if !(whole_tenths && (1.0..=30.0).contains(&tenths)) {
+            return Err(Failure::Message(
+                crate::status::MM_ERROR_RANGE,
+                format!(
+                    "`hop_s` = {hop_s} is out of range: allowed 0.1 to 3.0 s in tenths of a second (1.0 is libebur128's cadence)"
+                ),
+            ));
+        }
+        m.inner.set_loudness_range_hop_100ms(tenths as u16)?;
+        Ok(())
+    })
+}
+
 /// Destroys a meter; NULL does nothing.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mm_meter_destroy(meter: *mut MmMeter) {

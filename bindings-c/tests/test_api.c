@@ -875,6 +875,8 @@ static void test_vectors(const char *dir) {
 /* Largest differences from libebur128, over the comparisons the test asserts ([0]) and over
  * every signal ([1]): integrated, momentary, short-term, range, sample peak, true peak. */
 static double g_diff[2][6];
+/* Largest loudness-range difference from libebur128 at its 1 s cadence. */
+static double g_lra_compat;
 
 /* Whether to run libebur128, and the length of the meter's signals in seconds (--quick). */
 static int g_reference = 1;
@@ -908,6 +910,8 @@ static void compare_meter(const char *what, int flags, double rate, int32_t layo
                           const float *planar, size_t channels, size_t frames) {
     mm_meter *m = NULL;
     mm_meter *mi = NULL;
+    mm_meter *mc = NULL;
+    double compat_lra = 0;
     ebur128_state *st;
     float *inter = alloc_floats(channels * frames);
     size_t c, off;
@@ -923,6 +927,9 @@ static void compare_meter(const char *what, int flags, double rate, int32_t layo
 
     EXPECT_OK(mm_meter_create(rate, layout, &m));
     EXPECT_OK(mm_meter_create(rate, layout, &mi));
+    EXPECT_OK(mm_meter_create(rate, layout, &mc));
+    /* libebur128's 1 s cadence for the loudness range: equal to its range on any signal. */
+    EXPECT_OK(mm_meter_set_loudness_range_hop(mc, 1.0));
     for (off = 0; off < frames; off += 1000) {
         const float *ptrs[MAXCH];
         size_t n = frames - off < 1000 ? frames - off : 1000;
@@ -930,6 +937,7 @@ static void compare_meter(const char *what, int flags, double rate, int32_t layo
             ptrs[c] = planar + c * frames + off;
         }
         EXPECT_OK(mm_meter_add_planar(m, ptrs, channels, n));
+        EXPECT_OK(mm_meter_add_planar(mc, ptrs, channels, n));
     }
     for (off = 0; off < frames; off += 777) {
         size_t n = frames - off < 777 ? frames - off : 777;
@@ -942,6 +950,7 @@ static void compare_meter(const char *what, int flags, double rate, int32_t layo
         CHECK(near(ours[0], other[0], 1e-9));
         mm_meter_destroy(m);
         mm_meter_destroy(mi);
+        mm_meter_destroy(mc);
         free(inter);
         return;
     }
@@ -960,6 +969,12 @@ static void compare_meter(const char *what, int flags, double rate, int32_t layo
     ebur128_loudness_momentary(st, &theirs[1]);
     ebur128_loudness_shortterm(st, &theirs[2]);
     ebur128_loudness_range(st, &theirs[3]);
+    EXPECT_OK(mm_meter_loudness_range(mc, &compat_lra));
+    CHECK(near(compat_lra, theirs[3], 0.01));
+    if (!(fabs(compat_lra - theirs[3]) <= g_lra_compat)) {
+        g_lra_compat = fabs(compat_lra - theirs[3]);
+    }
+    mm_meter_destroy(mc);
     theirs[4] = -HUGE_VAL;
     theirs[5] = -HUGE_VAL;
     for (c = 0; c < channels; c++) {
@@ -1111,6 +1126,9 @@ static void test_meter_vs_libebur128(void) {
            "(%.4f) LU, sample peak %.4f (%.4f) dB, true peak %.4f (%.4f) dB\n",
            g_diff[0][0], g_diff[1][0], g_diff[0][1], g_diff[1][1], g_diff[0][2], g_diff[1][2],
            g_diff[0][3], g_diff[1][3], g_diff[0][4], g_diff[1][4], g_diff[0][5], g_diff[1][5]);
+    printf("  loudness range at libebur128's 1 s cadence (mm_meter_set_loudness_range_hop 1.0): "
+           "largest |difference| %.4f LU on every signal\n",
+           g_lra_compat);
 }
 
 /* ---- the meter's own calls and checks -------------------------------------------------- */
@@ -1238,6 +1256,11 @@ static void test_normalize(void) {
     EXPECT_OK(mm_meter_set_true_peak_mode(m, MM_TRUE_PEAK_STANDARD));
     EXPECT_ERR(mm_meter_set_true_peak_mode(m, 7), MM_ERROR_ARGUMENT, "MM_TRUE_PEAK_PRECISE");
     EXPECT_ERR(mm_meter_set_true_peak_mode(NULL, 1), MM_ERROR_NULL, "meter");
+    EXPECT_ERR(mm_meter_set_loudness_range_hop(m, 0.05), MM_ERROR_RANGE, "hop_s");
+    EXPECT_ERR(mm_meter_set_loudness_range_hop(m, 0.15), MM_ERROR_RANGE, "tenths");
+    EXPECT_ERR(mm_meter_set_loudness_range_hop(m, NAN), MM_ERROR_RANGE, "hop_s");
+    EXPECT_ERR(mm_meter_set_loudness_range_hop(NULL, 1.0), MM_ERROR_NULL, "meter");
+    EXPECT_OK(mm_meter_set_loudness_range_hop(m, 0.1));
     mm_meter_destroy(m);
 
     memcpy(x, orig, 2 * frames * sizeof(float));

@@ -1,7 +1,7 @@
 //! EBU Tech 3341 and 3342 conformance: every case that needs no programme file, synthesized
 //! at 48 kHz and at 44.1 kHz; plus the `ebur128` crate (a port of libebur128) as an oracle.
 
-use mixmaster::master::loudness::{ChannelLayout, LoudnessMeter, analyze};
+use mixmaster::master::loudness::{ChannelLayout, LoudnessMeter, MeterOptions, analyze};
 use std::f64::consts::PI;
 
 const RATES: [f64; 2] = [48_000.0, 44_100.0];
@@ -489,6 +489,58 @@ fn agrees_with_the_ebur128_crate() {
 }
 
 #[test]
+fn loudness_range_at_libebur128s_cadence_equals_its_range() {
+    // A 20 s ramp of 24 dB and steps: programmes whose short-term loudness keeps changing, where
+    // the standard's 10 Hz blocks and libebur128's 1 s blocks give different ranges.
+    let fs = 48_000.0;
+    let n = (fs * 20.0) as usize;
+    let ramp: Vec<f32> = (0..n)
+        .map(|i| {
+            let t = i as f64 / fs;
+            let db = -36.0 + 24.0 * t / 20.0;
+            (10f64.powf(db / 20.0) * (2.0 * PI * 1000.0 * t).sin()) as f32
+        })
+        .collect();
+    let steps: Vec<f32> = (0..n)
+        .map(|i| {
+            let t = i as f64 / fs;
+            let db = [-30.0, -18.0, -26.0, -14.0, -22.0][(t / 4.0) as usize % 5];
+            (10f64.powf(db / 20.0) * (2.0 * PI * 440.0 * t).sin()) as f32
+        })
+        .collect();
+    for (name, x) in [("ramp", ramp), ("steps", steps)] {
+        let opts = MeterOptions {
+            loudness_range_hop_100ms: 10,
+            ..MeterOptions::default()
+        };
+        let mut compat = LoudnessMeter::with_options(fs, ChannelLayout::Mono, opts).unwrap();
+        compat.add_planar(&[&x]);
+        let mut standard = LoudnessMeter::new(fs, ChannelLayout::Mono).unwrap();
+        standard.add_planar(&[&x]);
+        let mut theirs = ebur128::EbuR128::new(1, fs as u32, ebur128::Mode::LRA).unwrap();
+        theirs.add_frames_f32(&x).unwrap();
+        let lra = theirs.loudness_range().unwrap();
+        near(
+            compat.loudness_range_lu(),
+            lra,
+            0.01,
+            &format!("{name}: LRA at a 1 s cadence vs ebur128"),
+        );
+        println!(
+            "{name}: LRA {:.3} LU at 10 Hz, {:.3} at 1 Hz, ebur128 {lra:.3}",
+            standard.loudness_range_lu(),
+            compat.loudness_range_lu()
+        );
+    }
+    let bad = MeterOptions {
+        loudness_range_hop_100ms: 0,
+        ..MeterOptions::default()
+    };
+    let e = LoudnessMeter::with_options(fs, ChannelLayout::Mono, bad).unwrap_err();
+    assert!(e.to_string().contains("loudness_range_hop_100ms"), "{e}");
+}
+
+#[test]
 fn true_peak_equals_ebur128s_on_full_band_material() {
     // The standard reading is libebur128's interpolator: the same value on white noise,
     // hard-clipped noise and an fs/2-near tone, where interpolators differ most.
@@ -531,7 +583,6 @@ fn analyze_reports_series_and_values() {
 
 #[test]
 fn meter_options_change_what_is_measured_not_the_loudness() {
-    use mixmaster::master::MeterOptions;
     let fs = 48_000.0;
     let mut x = mixmaster_tests::programme(2, 96_000, fs);
     x[0][1000] = f32::NAN;
@@ -561,6 +612,7 @@ fn meter_options_change_what_is_measured_not_the_loudness() {
     assert!((full.sample_peak_max_dbfs() - want).abs() < 1e-9);
     let peaks_only = MeterOptions {
         true_peak_mode: mixmaster::master::TruePeakMode::Standard,
+        loudness_range_hop_100ms: 1,
         true_peak: false,
         loudness_range: false,
         sample_peak: true,
