@@ -184,6 +184,22 @@ pub fn peak_abs_finite(x: &[f32]) -> f32 {
     max_nonneg(&m)
 }
 
+/// Zeroth-order modified Bessel function of the first kind, `I0(x)`, by its power series
+/// (summed until a term is under 1e-17 of the sum): the Kaiser window's kernel.
+pub fn bessel_i0(x: f64) -> f64 {
+    let mut sum = 1.0;
+    let mut term = 1.0;
+    let q = x * x / 4.0;
+    for k in 1..200 {
+        term *= q / (k * k) as f64;
+        sum += term;
+        if term < sum * 1e-17 {
+            break;
+        }
+    }
+    sum
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

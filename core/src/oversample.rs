@@ -25,25 +25,12 @@ const TAPS_PER_PHASE: usize = 72;
 /// `ω`: `(1 + 2 cos ω)/3 · (7/3 − 14/9 cos ω + 2/9 cos 2ω) = 1 + O(ω⁶)`.
 const ADAA2_CORRECTION: [f64; 5] = [1.0 / 9.0, -7.0 / 9.0, 7.0 / 3.0, -7.0 / 9.0, 1.0 / 9.0];
 
-fn bessel_i0(x: f64) -> f64 {
-    let (mut sum, mut term) = (1.0, 1.0);
-    let q = x * x / 4.0;
-    for k in 1..80 {
-        term *= q / (k * k) as f64;
-        sum += term;
-        if term < sum * 1e-17 {
-            break;
-        }
-    }
-    sum
-}
-
 /// Fills `h` with a Kaiser-windowed sinc low-pass for oversampling by `l` (cut-off 0.46 of the
 /// base rate), centred in `h`, with a DC gain of 1.
 fn kaiser_low_pass(h: &mut [f64], l: usize) {
     let centre = (h.len() - 1) as f64 / 2.0;
     let fc = 0.46 / l as f64; // cycles per oversampled sample
-    let i0b = bessel_i0(BETA);
+    let i0b = math::bessel_i0(BETA);
     for (i, v) in h.iter_mut().enumerate() {
         let t = i as f64 - centre;
         let sinc = if t == 0.0 {
@@ -52,7 +39,7 @@ fn kaiser_low_pass(h: &mut [f64], l: usize) {
             math::sin(2.0 * core::f64::consts::PI * fc * t) / (core::f64::consts::PI * t)
         };
         let r = t / centre;
-        *v = sinc * bessel_i0(BETA * math::sqrt((1.0 - r * r).max(0.0))) / i0b;
+        *v = sinc * math::bessel_i0(BETA * math::sqrt((1.0 - r * r).max(0.0))) / i0b;
     }
     let dc: f64 = h.iter().sum();
     for v in h.iter_mut() {
