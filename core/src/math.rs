@@ -205,6 +205,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn bessel_matches_series_values() {
+        // I0(1) and I0(12) from tables (Abramowitz & Stegun 9.8, exact digits).
+        assert!((bessel_i0(1.0) - 1.266_065_877_752_008_4).abs() < 1e-15);
+        assert!((bessel_i0(12.0) - 18_948.925_349_296_31).abs() < 1e-8);
+    }
+
+    #[test]
     fn fast_log2_matches_log2() {
         let mut x = 1e-6f32;
         while x < 1e6 {

@@ -335,11 +335,4 @@ mod tests {
             }
         }
     }
-
-    #[test]
-    fn bessel_matches_series_values() {
-        // I0(1) and I0(12) from tables (Abramowitz & Stegun 9.8, exact digits).
-        assert!((math::bessel_i0(1.0) - 1.266_065_877_752_008_4).abs() < 1e-15);
-        assert!((math::bessel_i0(12.0) - 18_948.925_349_296_31).abs() < 1e-8);
-    }
 }
