@@ -5,7 +5,7 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ebur128::{EbuR128, Mode};
 use mixmaster::master::TruePeakMode;
-use mixmaster::master::loudness::{ChannelLayout, LoudnessMeter, MeterOptions};
+use mixmaster::master::loudness::{ChannelLayout, LoudnessMeter, MeterOptions, analyze_with};
 use mixmaster_benches::stereo_signal;
 use std::hint::black_box;
 use std::time::Duration;
@@ -45,6 +45,23 @@ fn loudness(c: &mut Criterion) {
         b.iter(|| ours(MeterOptions::LOUDNESS_ONLY))
     });
     g.bench_function("ebur128_integrated", |b| b.iter(|| theirs(Mode::I)));
+    // A whole programme in one call (`analyze_with`, what `measure` in the bindings runs): the
+    // K-weighting filters stretches of each channel side by side.
+    let whole = |opts: MeterOptions| {
+        let r = analyze_with(48_000.0, ChannelLayout::Stereo, &[&l, &r], 0.1, opts).unwrap();
+        black_box((r.integrated_lufs, r.loudness_range_lu, r.true_peak_dbtp))
+    };
+    g.bench_function("mixmaster_analyze_integrated_lra", |b| {
+        b.iter(|| {
+            whole(MeterOptions {
+                loudness_range: true,
+                ..MeterOptions::LOUDNESS_ONLY
+            })
+        })
+    });
+    g.bench_function("mixmaster_analyze_full", |b| {
+        b.iter(|| whole(MeterOptions::default()))
+    });
     g.bench_function("mixmaster_full", |b| {
         b.iter(|| ours(MeterOptions::default()))
     });

@@ -2,6 +2,11 @@
 pyebur128 (libebur128) and pyloudnorm for loudness. 60 s of stereo 48 kHz float32; each figure
 is the best of several runs of one whole call (including the copies in and out).
 
+The limiter is compared with pedalboard's lookahead limiter, `BrickwallLimiter`, in its
+true-peak mode (the same job); its sample-peak mode and pedalboard's `Limiter` (JUCE's, no
+lookahead) are listed too, with the true peak each leaves at a -1 dBTP setting, since neither
+holds a true-peak ceiling.
+
     python bench/bench.py [--seconds 60] [--repeat 5] [--markdown]
 
 Prints a table: seconds per call and how many times faster mixmaster is.
@@ -60,13 +65,30 @@ def main() -> None:
         "PeakFilter": (mm.PeakFilter(frequency_hz=1000.0, gain_db=6.0, q=1.0), pb.PeakFilter(cutoff_frequency_hz=1000.0, gain_db=6.0, q=1.0)),
         "Compressor": (mm.Compressor(threshold_db=-18.0, ratio=4.0, attack_ms=10.0, release_ms=100.0), pb.Compressor(threshold_db=-18.0, ratio=4.0, attack_ms=10.0, release_ms=100.0)),
         "Reverb": (mm.Reverb(), pb.Reverb()),
-        "Limiter (true peak)": (mm.Limiter(ceiling_dbtp=-1.0), pb.Limiter(threshold_db=-1.0, release_ms=100.0)),
     }
     for name, (ours, theirs) in procs.items():
         pair(name, lambda o=ours: o(x, sr), lambda p=theirs: p(x, sr), "pedalboard")
+
+    def peak_after(p):
+        return mm.measure(p(x, sr), sr, true_peak="precise").true_peak_dbtp
+
+    ours = mm.Limiter(ceiling_dbtp=-1.0, lookahead_ms=5.0, release_ms=100.0)
+    limiters = [
+        ("BrickwallLimiter(true_peak=True)", pb.BrickwallLimiter(ceiling_db=-1.0, release_ms=100.0, lookahead_ms=5.0, true_peak=True)),
+        ("BrickwallLimiter (sample peak)", pb.BrickwallLimiter(ceiling_db=-1.0, release_ms=100.0, lookahead_ms=5.0)),
+        ("Limiter (JUCE, no lookahead)", pb.Limiter(threshold_db=-1.0, release_ms=100.0)),
+    ]
+    peaks = {"mixmaster": peak_after(ours)}
+    for peer, theirs in limiters:
+        pair("Limiter (true peak, -1 dBTP)", lambda: ours(x, sr), lambda p=theirs: p(x, sr), "pedalboard " + peer)
+        peaks[peer] = peak_after(theirs)
     chain = mm.Chain([mm.PeakFilter(frequency_hz=1000.0, gain_db=6.0, q=1.0), mm.Compressor(threshold_db=-18.0, ratio=4.0), mm.Limiter(ceiling_dbtp=-1.0)])
-    board = pb.Pedalboard([pb.PeakFilter(cutoff_frequency_hz=1000.0, gain_db=6.0, q=1.0), pb.Compressor(threshold_db=-18.0, ratio=4.0), pb.Limiter(threshold_db=-1.0)])
-    pair("Chain (peak EQ, compressor, limiter)", lambda: chain(x, sr), lambda: board(x, sr), "pedalboard")
+    for peer, lim in [
+        ("BrickwallLimiter(true_peak=True)", pb.BrickwallLimiter(ceiling_db=-1.0, true_peak=True)),
+        ("Limiter", pb.Limiter(threshold_db=-1.0)),
+    ]:
+        board = pb.Pedalboard([pb.PeakFilter(cutoff_frequency_hz=1000.0, gain_db=6.0, q=1.0), pb.Compressor(threshold_db=-18.0, ratio=4.0), lim])
+        pair("Chain (peak EQ, compressor, limiter)", lambda: chain(x, sr), lambda b=board: b(x, sr), "pedalboard with " + peer)
 
     def ebur():
         mode = pyebur128.MeasurementMode
@@ -78,6 +100,7 @@ def main() -> None:
     meter = pyloudnorm.Meter(sr)
     xd = xi.astype(np.float64)
     pair("measure (integrated, LRA, true peak)", lambda: mm.measure(x, sr), lambda: meter.integrated_loudness(xd), "pyloudnorm (integrated only)")
+    pair("measure(true_peak=None) (integrated, LRA)", lambda: mm.measure(x, sr, true_peak=None), lambda: meter.integrated_loudness(xd), "pyloudnorm (integrated only)")
 
     # Integrated loudness agrees with libebur128's.
     diff = abs(mm.measure(x, sr).integrated_lufs - ebur()[0])
@@ -92,6 +115,8 @@ def main() -> None:
         for name, ta, tb, peer, r in rows:
             print(f"{name:40s} {ta:8.4f} s  {peer:30s} {tb:8.4f} s  {r:6.1f}x")
     print(f"\nintegrated loudness, mixmaster - libebur128: {diff:.2e} LU")
+    print("true peak of each limiter's output at a -1 dBTP setting (16x reconstruction): "
+          + ", ".join(f"{k} {v:+.2f} dBTP" for k, v in peaks.items()))
 
 
 if __name__ == "__main__":

@@ -53,11 +53,17 @@ fn array<'py>(py: Python<'py>, v: Vec<f64>) -> Bound<'py, PyAny> {
     PyArray1::from_vec(py, v).into_any()
 }
 
-/// The meter's options for `true_peak = "standard" | "precise"`.
-fn options(true_peak: &str) -> PyResult<MeterOptions> {
+/// The meter's options for `true_peak = "standard" | "precise" | None` (None: not measured).
+fn options(true_peak: Option<&str>) -> PyResult<MeterOptions> {
+    let Some(true_peak) = true_peak else {
+        return Ok(MeterOptions {
+            true_peak: false,
+            ..MeterOptions::default()
+        });
+    };
     let mode = TruePeakMode::from_name(true_peak).ok_or_else(|| {
         PyValueError::new_err(format!(
-            "true_peak must be \"standard\" (BS.1770 4x) or \"precise\" (16x reconstruction), not {true_peak:?}"
+            "true_peak must be \"standard\" (BS.1770 4x), \"precise\" (16x reconstruction) or None (not measured), not {true_peak:?}"
         ))
     })?;
     Ok(MeterOptions {
@@ -76,7 +82,7 @@ pub fn measure<'py>(
     sample_rate: f64,
     layout: Option<&Bound<'py, PyAny>>,
     hop_s: f64,
-    true_peak: &str,
+    true_peak: Option<&str>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let sr = audio::sample_rate(sample_rate)?;
     let opts = options(true_peak)?;
@@ -90,12 +96,18 @@ pub fn measure<'py>(
     let d = PyDict::new(py);
     d.set_item("integrated_lufs", r.integrated_lufs)?;
     d.set_item("loudness_range_lu", r.loudness_range_lu)?;
-    d.set_item("true_peak_dbtp", r.true_peak_dbtp)?;
-    d.set_item(
-        "true_peak_dbtp_per_channel",
-        r.true_peak_per_channel_dbtp.clone(),
-    )?;
-    d.set_item("true_peak_mode", r.true_peak_mode.name())?;
+    if opts.true_peak {
+        d.set_item("true_peak_dbtp", r.true_peak_dbtp)?;
+        d.set_item(
+            "true_peak_dbtp_per_channel",
+            r.true_peak_per_channel_dbtp.clone(),
+        )?;
+        d.set_item("true_peak_mode", r.true_peak_mode.name())?;
+    } else {
+        d.set_item("true_peak_dbtp", py.None())?;
+        d.set_item("true_peak_dbtp_per_channel", py.None())?;
+        d.set_item("true_peak_mode", py.None())?;
+    }
     d.set_item("sample_peak_dbfs", r.sample_peak_dbfs)?;
     d.set_item("max_momentary_lufs", r.max_momentary_lufs)?;
     d.set_item("max_short_term_lufs", r.max_short_term_lufs)?;
@@ -124,7 +136,7 @@ impl NativeMeter {
         sample_rate: f64,
         channels: usize,
         layout: Option<&Bound<'_, PyAny>>,
-        true_peak: &str,
+        true_peak: Option<&str>,
     ) -> PyResult<Self> {
         let sr = audio::sample_rate(sample_rate)?;
         let opts = options(true_peak)?;
@@ -193,15 +205,21 @@ impl NativeMeter {
     fn loudness_range_lu(&self) -> f64 {
         self.meter.loudness_range_lu()
     }
+    /// None when the meter was made with `true_peak=None`.
     #[getter]
-    fn true_peak_dbtp(&self) -> f64 {
-        self.meter.true_peak_dbtp()
+    fn true_peak_dbtp(&self) -> Option<f64> {
+        self.meter
+            .options()
+            .true_peak
+            .then(|| self.meter.true_peak_dbtp())
     }
     #[getter]
-    fn true_peak_dbtp_per_channel(&self) -> Vec<f64> {
-        (0..self.meter.channels())
-            .map(|c| self.meter.true_peak_channel_dbtp(c))
-            .collect()
+    fn true_peak_dbtp_per_channel(&self) -> Option<Vec<f64>> {
+        self.meter.options().true_peak.then(|| {
+            (0..self.meter.channels())
+                .map(|c| self.meter.true_peak_channel_dbtp(c))
+                .collect()
+        })
     }
     #[getter]
     fn sample_peak_dbfs(&self) -> f64 {
@@ -215,10 +233,12 @@ impl NativeMeter {
     fn non_finite_samples(&self) -> u64 {
         self.meter.non_finite_samples()
     }
-    /// How true peak is read: "standard" (BS.1770 4x) or "precise" (16x reconstruction).
+    /// How true peak is read: "standard" (BS.1770 4x), "precise" (16x reconstruction), or
+    /// None (not measured).
     #[getter]
-    fn true_peak_mode(&self) -> &'static str {
-        self.meter.options().true_peak_mode.name()
+    fn true_peak_mode(&self) -> Option<&'static str> {
+        let o = self.meter.options();
+        o.true_peak.then(|| o.true_peak_mode.name())
     }
 }
 

@@ -140,6 +140,26 @@ def test_streaming_meter_equals_measure():
         mm.LoudnessMeter(SR, 0)
 
 
+def test_true_peak_none_measures_loudness_only():
+    x = random_programme(4, secs=20.0)
+    full = mm.measure(x, SR)
+    only = mm.measure(x, SR, true_peak=None)
+    # The same loudness (the true peak is a separate pass), no true-peak figures.
+    assert only.integrated_lufs == pytest.approx(full.integrated_lufs, abs=1e-12)
+    assert only.loudness_range_lu == pytest.approx(full.loudness_range_lu, abs=1e-12)
+    assert only.sample_peak_dbfs == full.sample_peak_dbfs
+    assert only.true_peak_dbtp is None and only.true_peak_dbtp_per_channel is None
+    assert only.true_peak_mode is None and only.to_dict()["true_peak_dbtp"] is None
+    assert "true_peak_dbtp" not in repr(only) and "integrated_lufs" in repr(only)
+    meter = mm.LoudnessMeter(SR, 2, true_peak=None)
+    meter.add(x)
+    assert meter.true_peak_dbtp is None and meter.true_peak_mode is None
+    assert meter.true_peak_dbtp_per_channel is None
+    assert meter.integrated_lufs == pytest.approx(full.integrated_lufs, abs=1e-9)
+    with pytest.raises(ValueError, match="true_peak must be"):
+        mm.measure(x, SR, true_peak="none")
+
+
 def test_normalize_reaches_presets_under_the_ceiling():
     x = programme(2, 10 * SR)
     for name, t in mm.PRESETS.items():

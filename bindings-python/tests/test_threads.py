@@ -31,8 +31,6 @@ def test_two_threads_run_in_parallel():
             times.append(time.perf_counter() - t)
         return min(times)
 
-    serial = best(lambda: [run(j) for j in jobs])
-
     def parallel():
         ts = [threading.Thread(target=run, args=(j,)) for j in jobs]
         for t in ts:
@@ -40,8 +38,32 @@ def test_two_threads_run_in_parallel():
         for t in ts:
             t.join()
 
-    par = best(parallel)
+    # Up to three tries: another process busy on the second core (a build) can make one try
+    # slow; a held GIL makes every try fail.
+    for _ in range(3):
+        serial = best(lambda: [run(j) for j in jobs])
+        par = best(parallel)
+        if par < serial * 0.8:
+            break
     assert par < serial * 0.8, f"parallel {par:.3f} s vs serial {serial:.3f} s: the GIL is held"
+
+
+def test_python_runs_while_a_call_processes():
+    """Load-independent: while one thread renders, the main thread keeps running Python; with
+    the GIL held it would stall for the whole call."""
+    x = np.tile(programme(2, SR), (1, 120))  # 120 s of stereo
+    chain = mm.Chain([mm.Reverb(), mm.Compressor(), mm.Limiter()])
+    chain(np.ascontiguousarray(x[:, :1000]), SR)
+    t = threading.Thread(target=chain, args=(x, SR))
+    start = time.perf_counter()
+    t.start()
+    last, gap, steps = start, 0.0, 0
+    while t.is_alive():
+        now = time.perf_counter()
+        gap, last, steps = max(gap, now - last), now, steps + 1
+    t.join()
+    took = time.perf_counter() - start
+    assert steps > 100 and gap < 0.5 * took, f"main thread stalled {gap:.3f} s of a {took:.3f} s call"
 
 
 def test_one_object_from_two_threads_is_an_error_not_corruption():

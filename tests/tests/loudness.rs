@@ -1,7 +1,9 @@
 //! EBU Tech 3341 and 3342 conformance: every case that needs no programme file, synthesized
 //! at 48 kHz and at 44.1 kHz; plus the `ebur128` crate (a port of libebur128) as an oracle.
 
-use mixmaster::master::loudness::{ChannelLayout, LoudnessMeter, MeterOptions, analyze};
+use mixmaster::master::loudness::{
+    ChannelLayout, LoudnessMeter, MeterOptions, analyze, analyze_with,
+};
 use std::f64::consts::PI;
 
 const RATES: [f64; 2] = [48_000.0, 44_100.0];
@@ -579,6 +581,68 @@ fn analyze_reports_series_and_values() {
     near(*r.short_term_lufs.last().unwrap(), -23.0, 0.05, "last S");
     near(r.duration_s, 12.0, 1e-9, "duration");
     assert!(analyze(fs, ChannelLayout::Stereo, &[&x], 0.1).is_err());
+}
+
+/// `analyze` filters stretches of each channel side by side; the streaming meter filters one
+/// sample after the other. On long programmes (where the stretches are cut) and short ones
+/// (where they are not), at 44.1, 48 and 96 kHz, mono to 5.1, with non-finite samples and a
+/// level that changes by 30 dB, every read-out agrees to rounding.
+#[test]
+fn analyze_in_one_call_equals_the_streaming_meter() {
+    for (fs, channels, secs) in [
+        (44_100.0, 2, 75.0),
+        (48_000.0, 1, 40.0),
+        (96_000.0, 6, 30.0),
+        (48_000.0, 2, 1.3),
+    ] {
+        let frames = (fs * secs) as usize + 77;
+        let mut x = mixmaster_tests::programme(channels, frames, fs);
+        for ch in x.iter_mut() {
+            // A level ramp over 30 dB, so the range and the gates have work to do.
+            for (i, v) in ch.iter_mut().enumerate() {
+                *v *= 10f32.powf(-1.5 * i as f32 / frames as f32);
+            }
+        }
+        x[0][frames / 2] = f32::NAN;
+        x[channels - 1][frames / 3] = f32::INFINITY;
+        let layout = ChannelLayout::for_channels(channels);
+        let refs: Vec<&[f32]> = x.iter().map(|c| c.as_slice()).collect();
+        let r = analyze_with(fs, layout.clone(), &refs, 0.1, MeterOptions::default()).unwrap();
+        let mut m = LoudnessMeter::new(fs, layout).unwrap();
+        let mut hops = Vec::new();
+        let hop = (fs * 0.1) as usize;
+        for k in (0..frames).step_by(hop) {
+            let e = (k + hop).min(frames);
+            let part: Vec<&[f32]> = x.iter().map(|c| &c[k..e]).collect();
+            m.add_planar(&part);
+            if e - k == hop {
+                hops.push((m.momentary_lufs(), m.short_term_lufs()));
+            }
+        }
+        let what = format!("{fs} Hz, {channels} ch, {secs} s");
+        // Equal to rounding, or both the same infinity (nothing to measure yet).
+        let near = |a: f64, b: f64, tol: f64, what: &str| {
+            if a != b {
+                near(a, b, tol, what);
+            }
+        };
+        near(r.integrated_lufs, m.integrated_lufs(), 1e-9, &what);
+        near(r.loudness_range_lu, m.loudness_range_lu(), 1e-9, &what);
+        near(r.max_momentary_lufs, m.max_momentary_lufs(), 1e-9, &what);
+        near(r.max_short_term_lufs, m.max_short_term_lufs(), 1e-9, &what);
+        assert_eq!(r.true_peak_dbtp, m.true_peak_dbtp(), "{what}");
+        assert_eq!(r.sample_peak_dbfs, m.sample_peak_max_dbfs(), "{what}");
+        assert_eq!(r.non_finite_samples, 2, "{what}");
+        assert_eq!(r.non_finite_samples, m.non_finite_samples(), "{what}");
+        assert_eq!(r.momentary_lufs.len(), hops.len(), "{what}");
+        for ((a, b), (c, d)) in r.momentary_lufs.iter().zip(&r.short_term_lufs).zip(&hops) {
+            near(*a, *c, 1e-9, &what);
+            near(*b, *d, 1e-9, &what);
+        }
+        if secs > 10.0 {
+            assert!(r.loudness_range_lu > 5.0, "{what}: {}", r.loudness_range_lu);
+        }
+    }
 }
 
 #[test]

@@ -341,7 +341,7 @@ class Measurement:
     def __init__(self, d: Dict[str, Any]) -> None:
         for k in self.__slots__:
             v = d[k]
-            if k == "true_peak_dbtp_per_channel":
+            if k == "true_peak_dbtp_per_channel" and v is not None:
                 v = list(v)
             object.__setattr__(self, k, v)
 
@@ -357,7 +357,8 @@ class Measurement:
         return (
             f"Measurement(integrated_lufs={self.integrated_lufs:.2f}, "
             f"loudness_range_lu={self.loudness_range_lu:.2f}, "
-            f"true_peak_dbtp={self.true_peak_dbtp:.2f}, duration_s={self.duration_s:.3f})"
+            + (f"true_peak_dbtp={self.true_peak_dbtp:.2f}, " if self.true_peak_dbtp is not None else "")
+            + f"duration_s={self.duration_s:.3f})"
         )
 
 
@@ -367,7 +368,7 @@ def measure(
     layout: Union[None, str, Sequence[float]] = None,
     *,
     hop_s: float = 0.1,
-    true_peak: str = "standard",
+    true_peak: Optional[str] = "standard",
 ) -> Measurement:
     """Measures a programme (BS.1770-4 / EBU R128): integrated loudness, loudness range, true
     and sample peaks, the momentary and short-term maxima and their series every ``hop_s``.
@@ -376,13 +377,15 @@ def measure(
     of channel weights (0 excludes a channel). ``true_peak``: ``"standard"`` (BS.1770's 4x
     interpolation, as libebur128 and ffmpeg read it) or ``"precise"`` (the 16x band-limited
     reconstruction a DAC or an encoder produces, within 0.05 dB of a 16x Kaiser-sinc
-    reference; about twice the cost)."""
+    reference; about twice the cost) or ``None`` (not measured: the true-peak fields are
+    ``None``, and loudness alone is about three times faster)."""
     return Measurement(_native.measure(audio, sample_rate, layout, hop_s, true_peak))
 
 
 LoudnessMeter = _native.LoudnessMeter
 LoudnessMeter.__doc__ = """A streaming loudness meter: ``LoudnessMeter(sample_rate, channels=2,
-layout=None, true_peak="standard")`` (``"precise"``: the 16x reconstruction); ``add(block)`` with blocks of any size, then read ``integrated_lufs``,
+layout=None, true_peak="standard")`` (``"precise"``: the 16x reconstruction; ``None``: no
+true peak, its read-outs are ``None``); ``add(block)`` with blocks of any size, then read ``integrated_lufs``,
 ``momentary_lufs``, ``short_term_lufs``, ``loudness_range_lu``, ``true_peak_dbtp``,
 ``true_peak_dbtp_per_channel``, ``sample_peak_dbfs`` and the maxima at any time; ``reset()``."""
 

@@ -42,9 +42,9 @@ class Chain(List[Processor]):
 class Measurement:
     integrated_lufs: float
     loudness_range_lu: float
-    true_peak_dbtp: float
-    true_peak_dbtp_per_channel: List[float]
-    true_peak_mode: str
+    true_peak_dbtp: Optional[float]
+    true_peak_dbtp_per_channel: Optional[List[float]]
+    true_peak_mode: Optional[str]
     sample_peak_dbfs: float
     max_momentary_lufs: float
     max_short_term_lufs: float
@@ -55,10 +55,10 @@ class Measurement:
     non_finite_samples: int
     def to_dict(self) -> Dict[str, Any]: ...
 
-def measure(audio: Audio, sample_rate: float, layout: Layout = ..., *, hop_s: float = ..., true_peak: str = ...) -> Measurement: ...
+def measure(audio: Audio, sample_rate: float, layout: Layout = ..., *, hop_s: float = ..., true_peak: Optional[str] = ...) -> Measurement: ...
 
 class LoudnessMeter:
-    def __init__(self, sample_rate: float, channels: int = ..., layout: Layout = ..., true_peak: str = ...) -> None: ...
+    def __init__(self, sample_rate: float, channels: int = ..., layout: Layout = ..., true_peak: Optional[str] = ...) -> None: ...
     def add(self, block: Audio) -> None: ...
     def reset(self) -> None: ...
     sample_rate: float
@@ -69,12 +69,12 @@ class LoudnessMeter:
     max_momentary_lufs: float
     max_short_term_lufs: float
     loudness_range_lu: float
-    true_peak_dbtp: float
-    true_peak_dbtp_per_channel: List[float]
+    true_peak_dbtp: Optional[float]
+    true_peak_dbtp_per_channel: Optional[List[float]]
     sample_peak_dbfs: float
     duration_s: float
     non_finite_samples: int
-    true_peak_mode: str
+    true_peak_mode: Optional[str]
 
 class NormalizeReport:
     before: Dict[str, Any]

@@ -20,9 +20,8 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use super::kweighting::k_weighting;
+use super::kweighting::{k_weighting, kweight, kweight_two, programme_energies};
 use super::true_peak::{PeakDetector, TruePeakMode};
-use crate::cpu::{dispatch, mul_add};
 use crate::db;
 use crate::denormal::FlushGuard;
 use crate::error::{Error, Range, Result};
@@ -242,6 +241,9 @@ pub struct LoudnessMeter {
     quanta: u64,
     momentary_sum: f64,
     short_sum: f64,
+    /// Mean-square energies of the last momentary and short-term windows and their maxima
+    /// (read out in LUFS: the conversion is monotonic, so the maximum's loudness is the
+    /// largest loudness, without a logarithm per quantum).
     momentary: f64,
     short_term: f64,
     max_momentary: f64,
@@ -310,10 +312,10 @@ impl LoudnessMeter {
             quanta: 0,
             momentary_sum: 0.0,
             short_sum: 0.0,
-            momentary: f64::NEG_INFINITY,
-            short_term: f64::NEG_INFINITY,
-            max_momentary: f64::NEG_INFINITY,
-            max_short_term: f64::NEG_INFINITY,
+            momentary: 0.0,
+            short_term: 0.0,
+            max_momentary: 0.0,
+            max_short_term: 0.0,
             gating: Histogram::new(),
             lra: if options.loudness_range {
                 Histogram::new()
@@ -364,10 +366,10 @@ impl LoudnessMeter {
         self.quanta = 0;
         self.momentary_sum = 0.0;
         self.short_sum = 0.0;
-        self.momentary = f64::NEG_INFINITY;
-        self.short_term = f64::NEG_INFINITY;
-        self.max_momentary = f64::NEG_INFINITY;
-        self.max_short_term = f64::NEG_INFINITY;
+        self.momentary = 0.0;
+        self.short_term = 0.0;
+        self.max_momentary = 0.0;
+        self.max_short_term = 0.0;
         self.gating.clear();
         if self.options.loudness_range {
             self.lra.clear();
@@ -428,16 +430,7 @@ impl LoudnessMeter {
         }
         let _ftz = FlushGuard::new();
         let frames = channels.iter().map(|c| c.len()).min().unwrap_or(0);
-        for (c, x) in channels.iter().enumerate() {
-            // The true-peak pass finds the sample peak on its way; without it, a pass of its own.
-            if let Some(tp) = self.true_peak.get_mut(c) {
-                tp.add(&x[..frames]);
-                self.sample_peak[c] = tp.sample_peak();
-            } else if self.options.sample_peak {
-                let pk = math::peak_abs_finite(&x[..frames]);
-                self.sample_peak[c] = self.sample_peak[c].max(pk);
-            }
-        }
+        self.add_peaks(channels, frames);
         let mut pos = 0;
         while pos < frames {
             let n = (self.quantum - self.quantum_pos).min(frames - pos);
@@ -504,6 +497,27 @@ impl LoudnessMeter {
         }
     }
 
+    /// Sample and true peaks of the first `frames` frames of `channels`.
+    fn add_peaks(&mut self, channels: &[&[f32]], frames: usize) {
+        for (c, x) in channels.iter().enumerate() {
+            // The true-peak pass finds the sample peak on its way; without it, a pass of its own.
+            if let Some(tp) = self.true_peak.get_mut(c) {
+                tp.add(&x[..frames]);
+                self.sample_peak[c] = tp.sample_peak();
+            } else if self.options.sample_peak {
+                let pk = math::peak_abs_finite(&x[..frames]);
+                self.sample_peak[c] = self.sample_peak[c].max(pk);
+            }
+        }
+    }
+
+    /// Ends a quantum whose weighted energy `e` was computed outside the meter.
+    fn push_quantum(&mut self, e: f64) {
+        self.quantum_acc = e;
+        self.quantum_pos = self.quantum;
+        self.end_quantum();
+    }
+
     fn kweight_one(&mut self, c: usize, x: &[f32]) -> f64 {
         let (e, bad) = kweight(&[self.shelf, self.highpass], &mut self.state[c], x);
         self.non_finite += bad;
@@ -541,10 +555,20 @@ impl LoudnessMeter {
         self.quantum_pos = 0;
         let every_100ms = self.quanta % self.per_100ms as u64 == 0;
         if every_100ms {
-            // Re-sum exactly so rounding in the running sums never accumulates.
+            // Re-sum exactly so rounding in the running sums never accumulates: newest first,
+            // the ring read as its two contiguous pieces (no index arithmetic per value).
             let (mut m, mut s) = (0.0, 0.0);
-            for k in 0..len.min(self.quanta as usize) {
-                let v = self.ring[(idx + len - k) % len];
+            let count = len.min(self.quanta as usize);
+            let (upto_newest, before) = self.ring.split_at(idx + 1);
+            for (k, v) in upto_newest
+                .iter()
+                .rev()
+                .chain(before.iter().rev())
+                .enumerate()
+            {
+                if k == count {
+                    break;
+                }
                 s += v;
                 if k < m_len {
                     m += v;
@@ -556,8 +580,8 @@ impl LoudnessMeter {
         let q = self.quantum as f64;
         let zm = self.momentary_sum.max(0.0) / (m_len as f64 * q);
         let zs = self.short_sum.max(0.0) / (len as f64 * q);
-        self.momentary = energy_to_lufs(zm);
-        self.short_term = energy_to_lufs(zs);
+        self.momentary = zm;
+        self.short_term = zs;
         if self.quanta >= m_len as u64 {
             self.max_momentary = self.max_momentary.max(self.momentary);
             if every_100ms {
@@ -577,22 +601,22 @@ impl LoudnessMeter {
 
     /// Momentary loudness (last 400 ms), LUFS; `-inf` for silence.
     pub fn momentary_lufs(&self) -> f64 {
-        self.momentary
+        energy_to_lufs(self.momentary)
     }
 
     /// Short-term loudness (last 3 s), LUFS.
     pub fn short_term_lufs(&self) -> f64 {
-        self.short_term
+        energy_to_lufs(self.short_term)
     }
 
     /// Largest momentary loudness so far (hop of one quantum, at most 5 ms), LUFS.
     pub fn max_momentary_lufs(&self) -> f64 {
-        self.max_momentary
+        energy_to_lufs(self.max_momentary)
     }
 
     /// Largest short-term loudness so far, LUFS.
     pub fn max_short_term_lufs(&self) -> f64 {
-        self.max_short_term
+        energy_to_lufs(self.max_short_term)
     }
 
     /// Integrated (gated) loudness so far, LUFS; `-inf` when no block passes the gates.
@@ -732,19 +756,40 @@ pub fn analyze_with(
     let hop = ((math::round(hop_s * sample_rate) as usize / q).max(1)) * q;
     let mut momentary = Vec::with_capacity(frames / hop + 1);
     let mut short_term = Vec::with_capacity(frames / hop + 1);
-    let mut parts: Vec<&[f32]> = Vec::with_capacity(channels.len());
-    let mut pos = 0;
-    while pos < frames {
-        let n = hop.min(frames - pos);
-        parts.clear();
-        parts.extend(channels.iter().map(|c| &c[pos..pos + n]));
-        meter.add_planar(&parts);
-        pos += n;
-        if n == hop {
+    // The whole programme is here: each channel's K-weighted energy per quantum in one pass
+    // over it (stretches of it filtered side by side), then the quanta through the meter.
+    let _ftz = FlushGuard::new();
+    let channels: Vec<&[f32]> = channels.iter().map(|c| &c[..frames]).collect();
+    if meter.options.true_peak {
+        meter.add_peaks(&channels, frames);
+    }
+    let whole = frames / q;
+    let k = [meter.shelf, meter.highpass];
+    let mut energy = vec![0.0f64; whole];
+    let mut one = vec![0.0f64; whole];
+    let mut tail = 0.0;
+    for (c, (x, &w)) in channels.iter().zip(&meter.weights).enumerate() {
+        let (t, bad, peak) = programme_energies(&k, x, q, &mut one);
+        if !meter.options.true_peak && meter.options.sample_peak {
+            meter.sample_peak[c] = peak;
+        }
+        for (e, o) in energy.iter_mut().zip(&one) {
+            *e += w * o;
+        }
+        tail += w * t;
+        meter.non_finite += bad;
+    }
+    let per_hop = hop / q;
+    for (i, e) in energy.into_iter().enumerate() {
+        meter.push_quantum(e);
+        if (i + 1) % per_hop == 0 {
             momentary.push(meter.momentary_lufs());
             short_term.push(meter.short_term_lufs());
         }
     }
+    meter.quantum_acc = tail;
+    meter.quantum_pos = frames - whole * q;
+    meter.frames = frames as u64;
     Ok(LoudnessReport {
         integrated_lufs: meter.integrated_lufs(),
         loudness_range_lu: meter.loudness_range_lu(),
@@ -762,97 +807,4 @@ pub fn analyze_with(
         duration_s: frames as f64 / sample_rate,
         non_finite_samples: meter.non_finite_samples(),
     })
-}
-
-/// K-weights `L` channels at once (shelf, then the RLB high-pass; non-finite samples as silence)
-/// and returns each one's sum of squares and how many samples were not finite.
-///
-/// The high-pass numerator is exactly `(1, −2, 1)`, so its input memory is the shelf's output
-/// memory: six values of state per channel instead of eight, and no multiplies for it. The
-/// operations and their order are those of two [`df1_step_fma`] calls, so the result is the
-/// same. The channels are lanes of small arrays, which the compiler turns into vector code.
-#[inline(always)]
-// Frames outer, lanes inner: indexing by frame is the point (the lanes become one vector).
-#[allow(clippy::needless_range_loop)]
-fn kweight_generic<const L: usize, const FMA: bool>(
-    k: &[Coeffs; 2],
-    state: [&mut [SectionState; 2]; L],
-    x: [&[f32]; L],
-) -> ([f64; L], u64) {
-    let (sh, hp) = (&k[0], &k[1]);
-    let mut x1 = [0.0f64; L];
-    let mut x2 = [0.0f64; L];
-    let mut y1 = [0.0f64; L];
-    let mut y2 = [0.0f64; L];
-    let mut z1 = [0.0f64; L];
-    let mut z2 = [0.0f64; L];
-    for (c, st) in state.iter().enumerate() {
-        (x1[c], x2[c], y1[c], y2[c]) = st[0].memory();
-        let (_, _, a, b) = st[1].memory();
-        (z1[c], z2[c]) = (a, b);
-    }
-    let n = x.iter().map(|c| c.len()).min().unwrap_or(0);
-    let mut e = [0.0f64; L];
-    let mut bad = 0u64;
-    for i in 0..n {
-        for c in 0..L {
-            let v = x[c][i];
-            let finite = v.is_finite();
-            bad += u64::from(!finite);
-            let v = if finite { v as f64 } else { 0.0 };
-            let t = mul_add::<FMA>(sh.b1, x1[c], sh.b0 * v);
-            let t = mul_add::<FMA>(sh.b2, x2[c], t);
-            let t = mul_add::<FMA>(-sh.a2, y2[c], t);
-            let y = mul_add::<FMA>(-sh.a1, y1[c], t);
-            let t = mul_add::<FMA>(-2.0, y1[c], y);
-            let t = mul_add::<FMA>(1.0, y2[c], t);
-            let t = mul_add::<FMA>(-hp.a2, z2[c], t);
-            let z = mul_add::<FMA>(-hp.a1, z1[c], t);
-            e[c] = mul_add::<FMA>(z, z, e[c]);
-            (x2[c], x1[c]) = (x1[c], v);
-            (y2[c], y1[c]) = (y1[c], y);
-            (z2[c], z1[c]) = (z1[c], z);
-        }
-    }
-    for (c, st) in state.into_iter().enumerate() {
-        st[0] = SectionState::from_memory(x1[c], x2[c], y1[c], y2[c]);
-        st[1] = SectionState::from_memory(y1[c], y2[c], z1[c], z2[c]);
-    }
-    (e, bad)
-}
-
-fn kweight_one_generic<const FMA: bool>(
-    k: &[Coeffs; 2],
-    st: &mut [SectionState; 2],
-    x: &[f32],
-) -> (f64, u64) {
-    let ([e], bad) = kweight_generic::<1, FMA>(k, [st], [x]);
-    (e, bad)
-}
-
-fn kweight_two_generic<const FMA: bool>(
-    k: &[Coeffs; 2],
-    sa: &mut [SectionState; 2],
-    sb: &mut [SectionState; 2],
-    a: &[f32],
-    b: &[f32],
-) -> (f64, f64, u64) {
-    let ([ea, eb], bad) = kweight_generic::<2, FMA>(k, [sa, sb], [a, b]);
-    (ea, eb, bad)
-}
-
-dispatch! {
-    /// K-weighted energy of one channel's block, and its count of non-finite samples.
-    fn kweight(k: &[Coeffs; 2], st: &mut [SectionState; 2], x: &[f32]) -> (f64, u64) => kweight_one_generic
-}
-
-dispatch! {
-    /// K-weighted energies of two channels' blocks, and their count of non-finite samples.
-    fn kweight_two(
-        k: &[Coeffs; 2],
-        sa: &mut [SectionState; 2],
-        sb: &mut [SectionState; 2],
-        a: &[f32],
-        b: &[f32],
-    ) -> (f64, f64, u64) => kweight_two_generic
 }
