@@ -2,13 +2,15 @@
 //! implementation: processors are made generically from the core's registry (one native class,
 //! `Processor`, built by kind name; the Python package turns every registered kind into its own
 //! class), sessions come from `mixmaster-session`, loudness and normalization from the core's
-//! `master` module. Audio crosses as numpy arrays of shape (channels, samples).
+//! `master` module, audio files from `mixmaster-io` (the command's readers and writer). Audio
+//! crosses as numpy arrays of shape (channels, samples).
 //!
 //! Every entry point validates its input and turns every core error into a Python exception;
 //! the GIL is released while audio is processed.
 
 mod audio;
 mod errors;
+mod files;
 mod loudness;
 mod processor;
 mod session;
@@ -29,6 +31,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(loudness::normalize, m)?)?;
     m.add_function(wrap_pyfunction!(loudness::normalize_album, m)?)?;
     m.add_function(wrap_pyfunction!(loudness::presets, m)?)?;
+    m.add_function(wrap_pyfunction!(files::read, m)?)?;
+    m.add_function(wrap_pyfunction!(files::write, m)?)?;
     m.add_function(wrap_pyfunction!(build_info, m)?)?;
     m.add("MAX_CHANNELS", mixmaster::processor::MAX_CHANNELS)?;
     Ok(())

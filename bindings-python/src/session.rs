@@ -146,6 +146,31 @@ impl NativeSession {
         self.session.sample_rate
     }
 
+    /// Renders the session from the track files it names (relative to `folder`), read and
+    /// resampled to the session's rate (or `sample_rate`, if given) by the command's own code:
+    /// the same mix as `mixmaster render --bits 32f`.
+    #[pyo3(signature = (folder, sample_rate = None, pad = false, max_tail_s = 10.0))]
+    fn render_files<'py>(
+        &self,
+        py: Python<'py>,
+        folder: std::path::PathBuf,
+        sample_rate: Option<u32>,
+        pad: bool,
+        max_tail_s: f64,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let mut def = self.session.clone();
+        if let Some(rate) = sample_rate {
+            def.sample_rate = Some(rate);
+        }
+        let r = py
+            .detach(|| {
+                let mut s = mixmaster_io::session::open(def, &folder, pad)?;
+                mixmaster_io::session::render(&mut s, max_tail_s, &|_| {})
+            })
+            .map_err(crate::files::error)?;
+        audio::write(py, &r.channels, audio::Dtype::F32, false)
+    }
+
     /// Renders the session from one array per track (mono `(samples,)` or `(1|2, samples)`),
     /// all at `sample_rate`; returns the stereo mix `(2, samples)` as float32, latency removed,
     /// with the effects' tail (at most `max_tail_s`).

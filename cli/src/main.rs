@@ -4,16 +4,14 @@
 //! `meter FILE.wav`. Every failure prints one line, `mixmaster: error: ...`, and exits 1;
 //! usage mistakes exit 2 (from clap).
 
-mod decode;
 mod demo;
-mod input;
 mod plot;
 mod processors;
 mod report;
-mod resample;
-mod session;
 mod stream;
-mod wav;
+
+// The file readers and writers live in their own crate, shared with the bindings.
+use mixmaster_io::{input, session, wav};
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};

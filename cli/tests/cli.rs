@@ -466,7 +466,7 @@ fn meter_plot_writes_a_png_per_file() {
 fn flac_mp3_ogg_and_aiff_are_read_everywhere_a_wav_is() {
     // The fixtures (tests/data/make-fixtures.sh): 1.5 s of a 1 kHz sine at −20 dBFS on both
     // channels, so −20 LUFS (EBU Tech 3341 case 1 scaled); lossy files within 0.3 LU.
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../io/tests/data");
     let names = ["sine.flac", "sine.aiff", "sine.mp3", "sine.ogg"];
     let paths: Vec<String> = names
         .iter()

@@ -15,6 +15,9 @@ non-contiguous array is a ``TypeError`` or ``ValueError`` that says what to pass
   session files.
 * ``measure``, ``LoudnessMeter``, ``normalize``, ``normalize_album`` and ``PRESETS``: BS.1770 /
   EBU R128 loudness, true peak, and normalization to platform targets.
+* ``read(path)`` / ``write(path, audio, sample_rate, subtype=...)``: audio files through the
+  command's own readers (WAV, FLAC, MP3, Ogg Vorbis, AIFF) and WAV writer (dithered integer or
+  float).
 
 Threads: the GIL is released while audio is processed, so separate objects run in parallel
 on several cores. One object is used by one thread at a time; using it from two at once
@@ -494,6 +497,38 @@ def normalize_album(
 # --------------------------------------------------------------------------------------------
 
 
+def read(path: Union[str, os.PathLike], dtype: str = "float32") -> Tuple[np.ndarray, int]:
+    """Reads a whole audio file, WAV (8 to 32-bit integer, 32-bit float), FLAC, MP3 (gapless),
+    Ogg Vorbis or AIFF, with the ``mixmaster`` command's own readers: returns
+    ``(audio, sample_rate)``, audio of shape ``(channels, samples)`` (note: soundfile returns
+    ``(samples, channels)``) in ``dtype`` ("float32" or "float64"), at the file's own rate.
+    A missing file is ``FileNotFoundError``; a file that is not audio, or a format not read,
+    ``ValueError`` naming the file."""
+    return _native.read(os.fspath(path), dtype)
+
+
+def write(
+    path: Union[str, os.PathLike],
+    audio: np.ndarray,
+    sample_rate: float,
+    subtype: str = "PCM_24",
+) -> Dict[str, Any]:
+    """Writes ``(channels, samples)`` (or mono 1-D) audio to a WAV file with the command's own
+    writer: ``subtype`` "PCM_24" (TPDF-dithered, the default), "PCM_16" (TPDF-dithered with
+    noise shaping) or "FLOAT" (32-bit, no dither). Returns ``{"clipped": n, "peak": x}``;
+    samples beyond full scale that an integer format had to clip raise a ``UserWarning``
+    saying how many (write "FLOAT", or lower the level, to keep them)."""
+    w = _native.write(os.fspath(path), audio, sample_rate, subtype)
+    if w["clipped"]:
+        warnings.warn(
+            f"{os.fspath(path)}: {w['clipped']} samples beyond full scale were clipped "
+            f"(peak {w['peak']:.3f}); lower the level or write subtype=\"FLOAT\"",
+            UserWarning,
+            stacklevel=2,
+        )
+    return w
+
+
 def _insert_dict(p: Processor) -> Dict[str, Any]:
     if not isinstance(p, Processor):
         raise TypeError(f"an insert must be a mixmaster processor, not {type(p).__name__}")
@@ -505,7 +540,8 @@ class Session:
     target, in the command's TOML format (docs/session.md).
 
     ``Session.load(path)`` / ``Session.from_toml(text)``; ``render()`` reads the tracks' files
-    (with soundfile) or takes arrays; ``to_toml()`` writes it back."""
+    (with the command's readers, resampled to the session's rate as the command does) or takes
+    arrays; ``to_toml()`` writes it back."""
 
     def __init__(self, native: "_native.Session", folder: Optional[str] = None) -> None:
         self._s = native
@@ -544,29 +580,6 @@ class Session:
         """The session's own sample rate, if it names one."""
         return self._s.sample_rate
 
-    def _read_tracks(self) -> Tuple[List[np.ndarray], float]:
-        try:
-            import soundfile
-        except ImportError as e:  # pragma: no cover - depends on the environment
-            raise ImportError(
-                "reading a session's track files needs soundfile (pip install soundfile); "
-                "or pass the tracks as arrays: session.render({name: audio}, sample_rate)"
-            ) from e
-        arrays, rate = [], None
-        for name, file in self._s.tracks():
-            if file is None:
-                raise ValueError(f"track `{name}` has no file: pass the tracks as arrays")
-            path = file if os.path.isabs(file) or self._folder is None else os.path.join(self._folder, file)
-            data, sr = soundfile.read(path, dtype="float32", always_2d=True)
-            if rate is not None and sr != rate:
-                raise ValueError(
-                    f"track `{name}` ({path}) is at {sr} Hz but the first track at {rate} Hz: "
-                    "resample it first (the mixmaster command resamples by itself)"
-                )
-            rate = sr
-            arrays.append(np.ascontiguousarray(data.T))
-        return arrays, float(rate if rate is not None else 48000)
-
     def render(
         self,
         tracks: Union[None, Dict[str, np.ndarray], Sequence[np.ndarray]] = None,
@@ -576,13 +589,20 @@ class Session:
         max_tail_s: float = 10.0,
     ) -> np.ndarray:
         """Renders the mix, ``(2, samples)`` float32, latency removed, effects' tails appended
-        (at most ``max_tail_s``). ``tracks``: None (read the files the session names), a dict
-        by track name, or a list in track order; ``sample_rate``: the arrays' rate (default
-        the session's). Tracks of different lengths are an error unless ``pad``."""
+        (at most ``max_tail_s``). ``tracks``: None (read the files the session names, relative
+        to its folder, any format the command reads; files at another rate are resampled to
+        the session's rate: the same mix as ``mixmaster render --bits 32f``), a dict by track
+        name, or a list in track order; ``sample_rate``: the arrays' rate (default the
+        session's; with files, the session's rate, else the first file's). Tracks of
+        different lengths are an error unless ``pad``."""
         if tracks is None:
-            arrays, rate = self._read_tracks()
-            sample_rate = sample_rate or rate
-        elif isinstance(tracks, dict):
+            return self._s.render_files(
+                self._folder or os.getcwd(),
+                None if sample_rate is None else int(sample_rate),
+                pad,
+                max_tail_s,
+            )
+        if isinstance(tracks, dict):
             missing = [n for n in self.track_names if n not in tracks]
             extra = [n for n in tracks if n not in self.track_names]
             if missing or extra:
@@ -767,4 +787,6 @@ __all__ = [
     "normalize",
     "normalize_album",
     "processor",
+    "read",
+    "write",
 ] + sorted(_PROCESSOR_CLASSES)

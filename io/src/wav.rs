@@ -41,16 +41,17 @@ impl std::fmt::Display for NotHandled {
 impl std::error::Error for NotHandled {}
 
 /// Output word length.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Format {
     /// 16-bit integer, TPDF-dithered with noise shaping (CD).
-    #[value(name = "16")]
+    #[cfg_attr(feature = "clap", value(name = "16"))]
     Int16,
     /// 24-bit integer, TPDF-dithered.
-    #[value(name = "24")]
+    #[cfg_attr(feature = "clap", value(name = "24"))]
     Int24,
     /// 32-bit float, no dither.
-    #[value(name = "32f")]
+    #[cfg_attr(feature = "clap", value(name = "32f"))]
     Float32,
 }
 
@@ -296,6 +297,15 @@ pub struct Writer {
 /// Frames converted at once.
 const CHUNK: usize = 4096;
 
+/// A hound error with its operating-system error, if it is one, kept as the source (so a
+/// caller can tell a missing folder from a bad format).
+fn io_error(e: hound::Error) -> anyhow::Error {
+    match e {
+        hound::Error::IoError(io) => anyhow::Error::new(io),
+        e => anyhow::Error::new(e),
+    }
+}
+
 impl Writer {
     /// Creates `path` for `frames` frames of `channels` channels at `sample_rate` in `format`.
     pub fn create(
@@ -337,6 +347,7 @@ impl Writer {
         } else {
             WavWriter::create(path, spec)
                 .and_then(|w| w.finalize())
+                .map_err(io_error)
                 .with_context(|| format!("cannot create {shown}"))?;
         }
         let mut file = std::fs::OpenOptions::new()

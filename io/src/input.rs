@@ -8,9 +8,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 
 use crate::decode::Decoded;
-#[cfg(test)]
-use crate::wav::Audio;
-use crate::wav::{NotHandled, Reader};
+use crate::wav::{Audio, NotHandled, Reader};
 
 /// An open audio file.
 pub enum Input {
@@ -125,9 +123,8 @@ fn unsupported(head: &[u8]) -> Option<&'static str> {
     })
 }
 
-/// Reads a whole audio file (WAV, or one of [`crate::decode::FORMATS`]) as planar `f32` (the
-/// command streams everything; tests compare whole files).
-#[cfg(test)]
+/// Reads a whole audio file (WAV, or one of [`crate::decode::FORMATS`]) as planar `f32` at the
+/// file's own rate (the command streams instead; the bindings and tests read whole files).
 pub fn read(path: &Path) -> Result<Audio> {
     let mut r = Input::open(path)?;
     let mut channels = vec![vec![0.0f32; r.frames()]; r.channels()];

@@ -1,6 +1,8 @@
-//! Session files for the command: the session library's model (`mixmaster-session`), with each
+//! Session files with their audio: the session library's model (`mixmaster-session`), with each
 //! track's audio read from its file (any supported format, block by block) and resampled to the
-//! session's rate. The format is documented in `docs/session.md`.
+//! session's rate. The command's `render` and Python's `Session.render()` both open sessions
+//! here, so a session renders the same from either. The format is documented in
+//! `docs/session.md`.
 
 use anyhow::{Context, Result, anyhow, bail};
 use mixmaster::mix::Mixer;
@@ -60,10 +62,15 @@ impl TrackSource for FileTrack {
 /// with silence to the longest (otherwise that is an error naming them).
 pub fn load(path: &Path, pad: bool) -> Result<Session> {
     let def = mixmaster_session::Session::load(path)?;
+    open(def, path.parent().unwrap_or(Path::new(".")), pad)
+}
+
+/// Opens the track files of a session already read (their paths relative to `dir`, the
+/// session file's folder), checks and prepares it, as [`load`] does.
+pub fn open(def: mixmaster_session::Session, dir: &Path, pad: bool) -> Result<Session> {
     if def.tracks.is_empty() {
         bail!("the session has no [[track]]");
     }
-    let dir = path.parent().unwrap_or(Path::new("."));
     let mut inputs = Vec::with_capacity(def.tracks.len());
     for (i, t) in def.tracks.iter().enumerate() {
         let file = t
