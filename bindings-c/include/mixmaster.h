@@ -90,7 +90,7 @@
 /** The version as text; compare with mm_version(). */
 #define MM_VERSION_STRING "0.1.0"
 /** How many processor kinds the registry has (mm_kind_count()). */
-#define MM_KIND_COUNT 12
+#define MM_KIND_COUNT 13
 
 /* gain: A level change in dB, smoothed per sample, with mute. */
 /** Index of kind "gain" (mm_kind_get). */
@@ -177,14 +177,23 @@
 #define MM_REVERB_MIX 5
 #define MM_REVERB_PARAM_COUNT 6
 
+/* convolution_reverb: Convolution reverb: a measured impulse response (mono, stereo or true stereo), zero latency. */
+/** Index of kind "convolution_reverb" (mm_kind_get). */
+#define MM_KIND_CONVOLUTION_REVERB 7
+/** `mix`: 0 to 1, default 0.3. Wet/dry mix (1 on an aux bus). */
+#define MM_CONVOLUTION_REVERB_MIX 0
+/** `gain_db`: -60 to 24 dB, default 0. Level of the wet signal. */
+#define MM_CONVOLUTION_REVERB_GAIN_DB 1
+#define MM_CONVOLUTION_REVERB_PARAM_COUNT 2
+
 /* linear_phase_eq: The biquad EQ's magnitude as a linear-phase FIR (partitioned FFT convolution); latency (taps-1)/2 + partition. */
 /** Index of kind "linear_phase_eq" (mm_kind_get). */
-#define MM_KIND_LINEAR_PHASE_EQ 7
+#define MM_KIND_LINEAR_PHASE_EQ 8
 #define MM_LINEAR_PHASE_EQ_PARAM_COUNT 0
 
 /* limiter: True-peak lookahead limiter: holds the ceiling on the 16x reconstructed waveform and on BS.1770 meters, smooth gain, latency = lookahead + 16 frames (+ 23 from 96 to 192 kHz). */
 /** Index of kind "limiter" (mm_kind_get). */
-#define MM_KIND_LIMITER 8
+#define MM_KIND_LIMITER 9
 /** `ceiling_dbtp`: -30 to 0 dBTP, default -1. True-peak ceiling the output stays under. */
 #define MM_LIMITER_CEILING_DBTP 0
 /** `release_ms`: 1 to 2000 ms, default 100. Time constant of the gain recovering after a peak. */
@@ -195,7 +204,7 @@
 
 /* saturation: Oversampled tanh soft clipper, symmetric (odd harmonics) or asymmetric (even too), DC-blocked. */
 /** Index of kind "saturation" (mm_kind_get). */
-#define MM_KIND_SATURATION 9
+#define MM_KIND_SATURATION 10
 /** `drive_db`: 0 to 36 dB, default 6. Gain into the curve: more drive, more harmonics. */
 #define MM_SATURATION_DRIVE_DB 0
 /** `output_db`: -36 to 12 dB, default 0. Gain after the curve. */
@@ -206,7 +215,7 @@
 
 /* stereo_width: Mid/side stereo width with an optional mono bass below a crossover. */
 /** Index of kind "stereo_width" (mm_kind_get). */
-#define MM_KIND_STEREO_WIDTH 10
+#define MM_KIND_STEREO_WIDTH 11
 /** `width`: 0 to 2, default 1. Side level relative to mid: 0 mono, 1 unchanged, 2 twice as wide. */
 #define MM_STEREO_WIDTH_WIDTH 0
 /** `bass_mono_hz`: 0 to 500 Hz, default 0. Below this frequency the side is removed (0 = off). */
@@ -215,7 +224,7 @@
 
 /* dither: TPDF dither and quantization to a word length (optionally noise-shaped); outputs the codes as floats. */
 /** Index of kind "dither" (mm_kind_get). */
-#define MM_KIND_DITHER 11
+#define MM_KIND_DITHER 12
 #define MM_DITHER_PARAM_COUNT 0
 
 /* ---- End of the generated registry section ---- */
@@ -303,6 +312,12 @@
  * `mm_settings_add_item`.
  */
 #define MM_OPTION_LIST 4
+
+/**
+ * `mm_option_info.kind`: audio data (an impulse response), loaded with
+ * `mm_processor_load_audio`; in settings, a file name (sessions) or a label.
+ */
+#define MM_OPTION_AUDIO 5
 
 /**
  * One channel.
@@ -424,7 +439,8 @@ typedef struct mm_option_info {
      */
     const char *doc;
     /**
-     * `MM_OPTION_CHOICE`, `MM_OPTION_SWITCH`, `MM_OPTION_NUMBER` or `MM_OPTION_LIST`.
+     * `MM_OPTION_CHOICE`, `MM_OPTION_SWITCH`, `MM_OPTION_NUMBER`, `MM_OPTION_LIST` or
+     * `MM_OPTION_AUDIO`.
      */
     int32_t kind;
     /**
@@ -930,6 +946,25 @@ int32_t mm_processor_process_interleaved(struct mm_processor *processor,
                                          float *samples,
                                          size_t channel_count,
                                          size_t frames);
+
+/**
+ * Loads audio data `name` (an option of kind `MM_OPTION_AUDIO`, such as `convolution_reverb`'s
+ * `"ir"`): `channels[c]` points to `frames` floats of channel `c`, for `channel_count`
+ * channels, recorded at `sample_rate`; `label` (may be NULL) names it in the settings read
+ * back. The data is copied. Allocates: call it before `mm_processor_prepare`, or off the audio
+ * thread (a prepared processor prepares again, with fresh state).
+ *
+ * Errors: `MM_ERROR_NULL`, `MM_ERROR_UNKNOWN_NAME` (the kind takes no such data),
+ * `MM_ERROR_ARGUMENT` (a channel count, length, rate or sample the kind cannot use: the
+ * message says which).
+ */
+int32_t mm_processor_load_audio(struct mm_processor *processor,
+                                const char *name,
+                                const float *const *channels,
+                                size_t channel_count,
+                                size_t frames,
+                                double sample_rate,
+                                const char *label);
 
 /**
  * Clears the state (delay lines, envelopes, filter memories) as if freshly prepared. Real-time

@@ -31,6 +31,9 @@ pub const MM_OPTION_NUMBER: i32 = 3;
 /// `mm_option_info.kind`: a list of tables, each with `fields`, given with
 /// `mm_settings_add_item`.
 pub const MM_OPTION_LIST: i32 = 4;
+/// `mm_option_info.kind`: audio data (an impulse response), loaded with
+/// `mm_processor_load_audio`; in settings, a file name (sessions) or a label.
+pub const MM_OPTION_AUDIO: i32 = 5;
 
 /// One automatable parameter of a kind: set and read by index (`MM_<KIND>_<PARAM>`) or name.
 #[repr(C)]
@@ -61,7 +64,8 @@ pub struct MmOptionInfo {
     pub name: *const c_char,
     /// One line saying what it does.
     pub doc: *const c_char,
-    /// `MM_OPTION_CHOICE`, `MM_OPTION_SWITCH`, `MM_OPTION_NUMBER` or `MM_OPTION_LIST`.
+    /// `MM_OPTION_CHOICE`, `MM_OPTION_SWITCH`, `MM_OPTION_NUMBER`, `MM_OPTION_LIST` or
+    /// `MM_OPTION_AUDIO`.
     pub kind: i32,
     /// Numbers: the unit ("ms", or ""); others "".
     pub unit: *const c_char,
@@ -224,6 +228,9 @@ impl Store {
                 info.unit = self.text(unit);
                 (info.min, info.max, info.default_number) = (min, max, default);
                 info.is_integer = integer;
+            }
+            OptionKind::Audio { .. } => {
+                info.kind = MM_OPTION_AUDIO;
             }
             OptionKind::List { fields } => {
                 info.kind = MM_OPTION_LIST;

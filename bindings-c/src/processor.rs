@@ -187,6 +187,40 @@ pub unsafe extern "C" fn mm_processor_process_interleaved(
     })
 }
 
+/// Loads audio data `name` (an option of kind `MM_OPTION_AUDIO`, such as `convolution_reverb`'s
+/// `"ir"`): `channels[c]` points to `frames` floats of channel `c`, for `channel_count`
+/// channels, recorded at `sample_rate`; `label` (may be NULL) names it in the settings read
+/// back. The data is copied. Allocates: call it before `mm_processor_prepare`, or off the audio
+/// thread (a prepared processor prepares again, with fresh state).
+///
+/// Errors: `MM_ERROR_NULL`, `MM_ERROR_UNKNOWN_NAME` (the kind takes no such data),
+/// `MM_ERROR_ARGUMENT` (a channel count, length, rate or sample the kind cannot use: the
+/// message says which).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mm_processor_load_audio(
+    processor: *mut MmProcessor,
+    name: *const c_char,
+    channels: *const *const f32,
+    channel_count: usize,
+    frames: usize,
+    sample_rate: f64,
+    label: *const c_char,
+) -> i32 {
+    with_mut("mm_processor_load_audio", processor, |p| {
+        let name = text::arg(name, "name")?;
+        let label = if label.is_null() {
+            "array"
+        } else {
+            text::arg(label, "label")?
+        };
+        crate::buffers::check_channels("channel_count", channel_count)?;
+        let planar = crate::buffers::Planar::new(channels, channel_count, frames)?;
+        p.inner
+            .load_audio(name, planar.channels(), sample_rate, label)
+            .map_err(Failure::from)
+    })
+}
+
 /// Clears the state (delay lines, envelopes, filter memories) as if freshly prepared. Real-time
 /// safe.
 ///

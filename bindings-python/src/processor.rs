@@ -128,6 +128,44 @@ impl NativeProcessor {
         self.inner.name()
     }
 
+    /// Loads audio data `name` (an option of type "audio", such as a convolution reverb's
+    /// "ir"): `(channels, samples)` or 1-D, recorded at `sample_rate`, labelled `label` in the
+    /// settings. Copies it; a prepared processor prepares again.
+    #[pyo3(signature = (name, audio, sample_rate, label = "array"))]
+    fn load_audio(
+        &mut self,
+        name: &str,
+        audio: &Bound<'_, PyAny>,
+        sample_rate: f64,
+        label: &str,
+    ) -> PyResult<()> {
+        let sr = audio::sample_rate(sample_rate)?;
+        let input = audio::input(audio, "audio")?;
+        let mut store = Vec::new();
+        let refs = input.slices(&mut store)?;
+        self.inner
+            .load_audio(name, &refs, sr, label)
+            .map_err(errors::core)
+    }
+
+    /// The audio data loaded as `name`: `(audio (channels, samples) float32, sample_rate,
+    /// label)`, or None.
+    fn audio_data<'py>(
+        &self,
+        py: Python<'py>,
+        name: &str,
+    ) -> PyResult<Option<(Bound<'py, PyAny>, f64, String)>> {
+        let Some((chans, rate, label)) = self.inner.audio_data(name) else {
+            return Ok(None);
+        };
+        let owned: Vec<Vec<f32>> = chans.iter().map(|c| c.to_vec()).collect();
+        Ok(Some((
+            audio::write(py, &owned, audio::Dtype::F32, false)?,
+            rate,
+            label.to_string(),
+        )))
+    }
+
     /// Every setting's current value, as a dict (options, then parameters).
     fn settings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         value::from_settings(py, &registry::settings_of(self.inner.as_ref()))
@@ -158,7 +196,7 @@ impl NativeProcessor {
         }
         let mut s = registry::settings_of(self.inner.as_ref());
         s.set(name, v);
-        let mut fresh = registry::build(self.inner.name(), &s).map_err(errors::core)?;
+        let mut fresh = registry::rebuild_with(self.inner.as_ref(), &s).map_err(errors::core)?;
         if let Some((rate, channels)) = self.prepared {
             fresh
                 .prepare(ProcessSpec::new(rate, MAX_BLOCK, channels))

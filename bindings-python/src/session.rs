@@ -174,7 +174,9 @@ impl NativeSession {
     /// Renders the session from one array per track (mono `(samples,)` or `(1|2, samples)`),
     /// all at `sample_rate`; returns the stereo mix `(2, samples)` as float32, latency removed,
     /// with the effects' tail (at most `max_tail_s`).
-    #[pyo3(signature = (tracks, sample_rate, pad = false, max_tail_s = 10.0))]
+    /// Audio files the inserts name (an impulse response) are read relative to `folder` (and
+    /// refused, saying so, without one).
+    #[pyo3(signature = (tracks, sample_rate, pad = false, max_tail_s = 10.0, folder = None))]
     fn render<'py>(
         &self,
         py: Python<'py>,
@@ -182,6 +184,7 @@ impl NativeSession {
         sample_rate: f64,
         pad: bool,
         max_tail_s: f64,
+        folder: Option<std::path::PathBuf>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let sr = audio::sample_rate(sample_rate)?;
         if sr.fract() != 0.0 {
@@ -197,7 +200,15 @@ impl NativeSession {
         let options = RenderOptions { pad, max_tail_s };
         let s = &self.session;
         let r = py
-            .detach(|| s.render(sr as u32, sources, &options))
+            .detach(|| match &folder {
+                Some(dir) => s.render_with(
+                    sr as u32,
+                    sources,
+                    &options,
+                    &mut mixmaster_io::session::Files { dir },
+                ),
+                None => s.render(sr as u32, sources, &options),
+            })
             .map_err(errors::session)?;
         audio::write(py, &r.channels, audio::Dtype::F32, false)
     }

@@ -120,6 +120,11 @@ fn option_dict<'py>(py: Python<'py>, o: &OptionInfo) -> PyResult<Bound<'py, PyDi
             d.set_item("default", default)?;
             d.set_item("unit", unit)?;
         }
+        OptionKind::Audio { max_channels } => {
+            d.set_item("type", "audio")?;
+            d.set_item("max_channels", max_channels)?;
+            d.set_item("default", py.None())?;
+        }
         OptionKind::List { fields } => {
             d.set_item("type", "list")?;
             let f = PyList::empty(py);

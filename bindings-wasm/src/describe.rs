@@ -44,6 +44,11 @@ fn option(o: &OptionInfo) -> Object {
             set(&d, "default", default);
             set(&d, "unit", unit);
         }
+        OptionKind::Audio { max_channels } => {
+            set(&d, "type", "audio");
+            set(&d, "maxChannels", max_channels as u32);
+            set(&d, "default", JsValue::NULL);
+        }
         OptionKind::List { fields } => {
             set(&d, "type", "list");
             let f: Array = fields.iter().map(|x| JsValue::from(option(x))).collect();
@@ -57,7 +62,8 @@ fn option(o: &OptionInfo) -> Object {
 /// Every registered processor kind: `{ kind, aliases, className, summary, channels, params,
 /// options, variants }`. Params: `{ name (camelCase), key (registry name), index, min, max,
 /// default, unit, doc, toggle }`. Options: `{ name, key, doc, type ("choice" | "switch" |
-/// "number" | "integer" | "list"), default, and choices / min, max, unit / fields }`.
+/// "number" | "integer" | "list" | "audio"), default, and choices / min, max, unit / fields /
+/// maxChannels }`. Audio options take data through `loadAudio`.
 /// Variants: `{ name, className, summary, fixed: { optionName: choice } }`.
 #[wasm_bindgen]
 pub fn kinds() -> Array {

@@ -79,7 +79,7 @@ pub fn set_setting(
             let mut s = registry::settings_of(slot.as_ref());
             s.set(o.name, v);
             let mut fresh =
-                registry::build(slot.name(), &s).map_err(|e| core_in(d.class_name, e))?;
+                registry::rebuild_with(slot.as_ref(), &s).map_err(|e| core_in(d.class_name, e))?;
             if let Some(spec) = spec {
                 fresh.prepare(spec).map_err(|e| core_in(d.class_name, e))?;
             }
@@ -195,6 +195,30 @@ impl RawProcessor {
             .map_or("the processor", |d| d.class_name);
         self.host
             .render(self.inner.as_mut(), &audio, sr, tail, what)
+    }
+
+    /// Loads audio data `name` (an option of type "audio", such as a convolution reverb's
+    /// `ir`): an array of `Float32Array` channels (or one for mono) recorded at `sample_rate`,
+    /// labelled `label` in the settings. Copies it; a prepared processor prepares again.
+    #[wasm_bindgen(js_name = loadAudio)]
+    pub fn load_audio(
+        &mut self,
+        name: &str,
+        audio: JsValue,
+        sample_rate: f64,
+        label: Option<String>,
+    ) -> Result<()> {
+        let rate = crate::convert::sample_rate(sample_rate)?;
+        let ch = crate::audio::channels(&audio, "audio")?;
+        let data = crate::audio::to_vecs(&ch)?;
+        let refs: Vec<&[f32]> = data.iter().map(|c| c.as_slice()).collect();
+        let what = self
+            .inner
+            .description()
+            .map_or("the processor", |d| d.class_name);
+        self.inner
+            .load_audio(name, &refs, rate, label.as_deref().unwrap_or("array"))
+            .map_err(|e| core_in(what, e))
     }
 
     /// Clears the state (delay lines, envelopes) without allocating.

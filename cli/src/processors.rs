@@ -92,6 +92,12 @@ fn option_row(o: &OptionInfo) -> (String, String, String, String) {
             number(default),
             o.doc.into(),
         ),
+        OptionKind::Audio { max_channels } => (
+            "audio".into(),
+            format!("a file (sessions) or an array (bindings), 1 to {max_channels} channels"),
+            "none".into(),
+            o.doc.into(),
+        ),
         OptionKind::List { fields } => {
             let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
             (

@@ -160,6 +160,13 @@ pub enum Error {
         /// Where it was sent.
         to: usize,
     },
+    /// Audio data given to a processor (an impulse response) that it cannot use.
+    Audio {
+        /// The setting it was given for (`"ir"`).
+        name: &'static str,
+        /// What is wrong, as a sentence fragment.
+        problem: String,
+    },
     /// An operation that does not apply to what it was asked of.
     Unsupported {
         /// What cannot be done, as a sentence fragment.
@@ -298,6 +305,7 @@ impl fmt::Display for Error {
                 "bus {bus} cannot feed bus {to}: a bus may only feed a later bus or the master (no loops)"
             ),
             Error::Unsupported { what } => write!(f, "{what}"),
+            Error::Audio { name, problem } => write!(f, "`{name}`: {problem}"),
             Error::Envelope { point, note } => {
                 write!(f, "automation breakpoint {point}: {note}")
             }

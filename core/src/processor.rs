@@ -133,6 +133,33 @@ pub trait Processor: Send + Sync {
         let _ = (block, key);
     }
 
+    /// Loads audio data `name` (an option of kind [`OptionKind::Audio`](crate::settings::OptionKind::Audio),
+    /// such as a convolution reverb's `"ir"`): planar samples at `sample_rate`, labelled `label`
+    /// (the file name, for the settings read back). Allocates (call it before `prepare`, or
+    /// off the audio thread; a prepared processor prepares again). Processors without audio
+    /// data say so with [`Error::UnknownSetting`].
+    fn load_audio(
+        &mut self,
+        name: &str,
+        channels: &[&[f32]],
+        sample_rate: f64,
+        label: &str,
+    ) -> Result<()> {
+        let _ = (channels, sample_rate, label);
+        Err(Error::UnknownSetting {
+            processor: self.name(),
+            name: name.into(),
+            valid: "no audio data".into(),
+        })
+    }
+
+    /// The audio data loaded as `name` by [`Processor::load_audio`]: its channels, sample rate
+    /// and label; `None` if there is none.
+    fn audio_data(&self, name: &str) -> Option<(Vec<&[f32]>, f64, &str)> {
+        let _ = name;
+        None
+    }
+
     /// The processor's registry declaration (kind, parameters, options), if it has one.
     fn description(&self) -> Option<&'static Description> {
         None

@@ -32,6 +32,8 @@ use crate::error::{Error, Result};
 #[cfg(feature = "std")]
 use crate::master::LinearPhaseEq;
 use crate::master::{DitherProcessor, Limiter, Saturation, StereoWidth};
+#[cfg(feature = "std")]
+use crate::mix::ConvolutionReverb;
 use crate::mix::{Compressor, Delay, Equalizer, Filter, Gain, Panner, Reverb};
 use crate::param;
 use crate::processor::Processor;
@@ -86,13 +88,14 @@ kinds![
     Compressor,
     Delay,
     Reverb,
+    ConvolutionReverb,
     LinearPhaseEq,
     Limiter,
     Saturation,
     StereoWidth,
     DitherProcessor,
 ];
-// The linear-phase EQ needs `std` (its FFT).
+// The linear-phase EQ and the convolution reverb need `std` (their FFTs).
 #[cfg(not(feature = "std"))]
 kinds![
     Gain,
@@ -164,7 +167,33 @@ pub fn settings_of(p: &dyn Processor) -> Settings {
     s
 }
 
-/// A fresh processor with the same settings as `p` (unprepared, with fresh state).
+/// A fresh processor with the same settings as `p` (unprepared, with fresh state) and the
+/// same audio data.
 pub fn rebuild(p: &dyn Processor) -> Result<Box<dyn Processor>> {
-    build(p.name(), &settings_of(p))
+    rebuild_with(p, &settings_of(p))
+}
+
+/// A fresh processor of `p`'s kind with `settings` (unprepared, with fresh state), keeping the
+/// audio data `p` holds (an impulse response) for each audio option whose name in `settings`
+/// is unchanged: how bindings change an option without losing a loaded response.
+pub fn rebuild_with(p: &dyn Processor, settings: &Settings) -> Result<Box<dyn Processor>> {
+    let mut fresh = build(p.name(), settings)?;
+    if let Some(d) = p.description() {
+        for o in d.options {
+            if !matches!(o.kind, crate::settings::OptionKind::Audio { .. }) {
+                continue;
+            }
+            if let Some((channels, rate, label)) = p.audio_data(o.name) {
+                let same = match settings.get(o.name) {
+                    Some(crate::settings::Value::Text(t)) => t == label,
+                    None => true,
+                    Some(_) => false,
+                };
+                if same {
+                    fresh.load_audio(o.name, &channels, rate, label)?;
+                }
+            }
+        }
+    }
+    Ok(fresh)
 }

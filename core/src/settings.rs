@@ -223,6 +223,14 @@ pub enum OptionKind {
         /// The fields of each table.
         fields: &'static [OptionInfo],
     },
+    /// Audio data (an impulse response). In settings its value is a name: a file name in
+    /// session files (read, resampled and handed over by whoever reads files), or a label
+    /// when a binding gives an array. The samples themselves reach the processor through
+    /// [`Processor::load_audio`](crate::Processor::load_audio).
+    Audio {
+        /// The most channels it takes.
+        max_channels: usize,
+    },
 }
 
 /// A setting that is not an automatable parameter: fixed at construction, or changed by
@@ -304,6 +312,15 @@ impl OptionInfo {
         }
     }
 
+    /// Audio data of up to `max_channels` channels, named by a file (see [`OptionKind::Audio`]).
+    pub const fn audio(name: &'static str, max_channels: usize, doc: &'static str) -> Self {
+        OptionInfo {
+            name,
+            doc,
+            kind: OptionKind::Audio { max_channels },
+        }
+    }
+
     /// A list of tables with `fields`.
     pub const fn list(
         name: &'static str,
@@ -324,6 +341,7 @@ impl OptionInfo {
             OptionKind::Switch { default } => Value::Bool(default),
             OptionKind::Number { default, .. } => Value::Number(default),
             OptionKind::List { .. } => Value::List(Vec::new()),
+            OptionKind::Audio { .. } => Value::Text(String::new()),
         }
     }
 }
@@ -466,6 +484,19 @@ impl<'a> Options<'a> {
                     choices,
                 }),
             Some(v) => Err(type_error(info.name, "a string", v)),
+        }
+    }
+
+    /// An audio option's name (a file name or a label), or "" when not given.
+    pub fn audio_name(&mut self, name: &str) -> Result<String> {
+        let info = self.info(name);
+        let OptionKind::Audio { .. } = info.kind else {
+            unreachable_option(name)
+        };
+        match self.value(name) {
+            None => Ok(String::new()),
+            Some(Value::Text(s)) => Ok(s.clone()),
+            Some(v) => Err(type_error(info.name, "a file name", v)),
         }
     }
 

@@ -7,7 +7,7 @@
 use anyhow::{Context, Result, anyhow, bail};
 use mixmaster::mix::Mixer;
 use mixmaster_session::render::render_mixer;
-use mixmaster_session::{Normalize, RenderOptions, TrackSource};
+use mixmaster_session::{AudioFiles, Normalize, RenderOptions, TrackSource};
 use std::path::Path;
 
 pub use mixmaster_session::loudness_target;
@@ -30,6 +30,32 @@ pub struct Session {
     pub resampled: Vec<(String, u32)>,
     /// The master's loudness target, if the session names one.
     pub normalize: Option<Normalize>,
+}
+
+/// The audio files a session's inserts name (an impulse response), read relative to the
+/// session's folder and resampled to its rate: what `mixmaster-session` asks through
+/// [`AudioFiles`].
+pub struct Files<'a> {
+    /// The session file's folder.
+    pub dir: &'a Path,
+}
+
+impl AudioFiles for Files<'_> {
+    fn load(&mut self, file: &str, sample_rate: u32) -> mixmaster_session::Result<Vec<Vec<f32>>> {
+        let path = self.dir.join(file);
+        read_at(&path, sample_rate).map_err(|e| mixmaster_session::Error::new(format!("{e:#}")))
+    }
+}
+
+/// A whole file at `sample_rate` (resampled if it is at another rate).
+pub fn read_at(path: &Path, sample_rate: u32) -> Result<Vec<Vec<f32>>> {
+    let input = Input::open(path)?;
+    let mut source = Source::new(input, sample_rate)
+        .with_context(|| format!("{} at {sample_rate} Hz", path.display()))?;
+    let mut channels = vec![vec![0.0f32; source.frames()]; source.channels()];
+    let mut refs: Vec<&mut [f32]> = channels.iter_mut().map(|c| &mut c[..]).collect();
+    source.read_into(&mut refs)?;
+    Ok(channels)
 }
 
 /// A track file as a source of blocks for the session library.
@@ -111,7 +137,7 @@ pub fn open(def: mixmaster_session::Session, dir: &Path, pad: bool) -> Result<Se
     }
     let frames = def.check_lengths(sample_rate, &tracks, pad)?;
     let channels: Vec<usize> = tracks.iter().map(|t| t.channels()).collect();
-    let mixer = def.build_mixer(sample_rate, &channels)?;
+    let mixer = def.build_mixer_with(sample_rate, &channels, &mut Files { dir })?;
     Ok(Session {
         mixer,
         tracks,

@@ -2,9 +2,11 @@
 //! processor registry) and automation. Errors name the track, bus or insert and the setting.
 
 use mixmaster::mix::{Breakpoint, Curve, Envelope, Mixer, Node, Output, PanLaw, SendPoint, Target};
+use mixmaster::settings::{OptionKind, Settings, Value};
 use mixmaster::{Processor, registry};
 
 use crate::error::{Context, Error, Result};
+use crate::files::{AudioFiles, NoFiles};
 use crate::model::{Automation, Insert, Point, Send, Session};
 
 /// The block size a built mixer is prepared for (the render's block).
@@ -14,6 +16,17 @@ impl Session {
     /// A mixer for this session at `sample_rate`, prepared for blocks of up to [`BLOCK`]
     /// frames; `track_channels[i]` is track `i`'s channel count (1 or 2).
     pub fn build_mixer(&self, sample_rate: u32, track_channels: &[usize]) -> Result<Mixer> {
+        self.build_mixer_with(sample_rate, track_channels, &mut NoFiles)
+    }
+
+    /// [`Session::build_mixer`], reading the audio files inserts name (an impulse response)
+    /// through `files`.
+    pub fn build_mixer_with(
+        &self,
+        sample_rate: u32,
+        track_channels: &[usize],
+        files: &mut dyn AudioFiles,
+    ) -> Result<Mixer> {
         if self.tracks.is_empty() {
             return Err(Error::new("the session has no [[track]]"));
         }
@@ -43,7 +56,17 @@ impl Session {
             }
             let id = m.add_track(&t.name, channels).ctx(&what)?;
             let node = Node::Track(id);
-            self.strip(&mut m, node, &what, t.gain_db, t.pan, t.mute, &t.inserts)?;
+            self.strip(
+                files,
+                sample_rate,
+                &mut m,
+                node,
+                &what,
+                t.gain_db,
+                t.pan,
+                t.mute,
+                &t.inserts,
+            )?;
             if let Some(law) = &t.pan_law {
                 let law = PanLaw::from_name(law).ok_or_else(|| {
                     Error::new(format!(
@@ -72,7 +95,17 @@ impl Session {
         for (i, b) in self.buses.iter().enumerate() {
             let what = format!("bus `{}`", b.name);
             let node = Node::Bus(i);
-            self.strip(&mut m, node, &what, b.gain_db, b.pan, b.mute, &b.inserts)?;
+            self.strip(
+                files,
+                sample_rate,
+                &mut m,
+                node,
+                &what,
+                b.gain_db,
+                b.pan,
+                b.mute,
+                &b.inserts,
+            )?;
             let out = self.route(&m, b.output.as_deref(), &what)?;
             m.set_output(node, out).ctx(format!("{what} output"))?;
             for a in &b.automation {
@@ -81,6 +114,8 @@ impl Session {
         }
         let master = &self.master;
         self.strip(
+            files,
+            sample_rate,
             &mut m,
             Node::Master,
             "master",
@@ -123,6 +158,8 @@ impl Session {
     #[allow(clippy::too_many_arguments)]
     fn strip(
         &self,
+        files: &mut dyn AudioFiles,
+        sample_rate: u32,
         m: &mut Mixer,
         node: Node,
         what: &str,
@@ -142,12 +179,41 @@ impl Session {
             m.set_mute(node, mute).ctx(what)?;
         }
         for (k, ins) in inserts.iter().enumerate() {
-            let p = registry::build(&ins.kind, &ins.settings)
-                .ctx(format!("{what} insert {k} ({})", ins.kind))?;
+            let place = format!("{what} insert {k} ({})", ins.kind);
+            let mut p = registry::build(&ins.kind, &ins.settings).ctx(&place)?;
+            load_audio(p.as_mut(), &ins.settings, files, sample_rate).ctx(&place)?;
             m.add_insert(node, p).ctx(what)?;
         }
         Ok(())
     }
+}
+
+/// Loads the audio files `settings` name for `p`'s audio options (an impulse response).
+fn load_audio(
+    p: &mut dyn Processor,
+    settings: &Settings,
+    files: &mut dyn AudioFiles,
+    sample_rate: u32,
+) -> Result<()> {
+    let Some(d) = p.description() else {
+        return Ok(());
+    };
+    for o in d.options {
+        if !matches!(o.kind, OptionKind::Audio { .. }) {
+            continue;
+        }
+        let Some(Value::Text(file)) = settings.get(o.name) else {
+            continue;
+        };
+        if file.is_empty() {
+            continue;
+        }
+        let data = files.load(file, sample_rate).ctx(format!("`{}`", o.name))?;
+        let refs: Vec<&[f32]> = data.iter().map(|c| c.as_slice()).collect();
+        p.load_audio(o.name, &refs, f64::from(sample_rate), file)
+            .ctx(format!("`{} = \"{file}\"`", o.name))?;
+    }
+    Ok(())
 }
 
 /// A parameter error with the setting's name as the session file spells it.

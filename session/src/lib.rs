@@ -30,12 +30,14 @@
 
 pub mod build;
 pub mod error;
+pub mod files;
 pub mod format;
 pub mod model;
 pub mod render;
 pub mod target;
 
 pub use error::{Error, Result};
+pub use files::{AudioFiles, NoFiles};
 pub use model::{Automation, Bus, Insert, Master, Normalize, Point, Send, Session, Track};
 pub use render::{Buffer, RenderOptions, Rendered, TrackSource};
 pub use target::loudness_target;

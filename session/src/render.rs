@@ -121,8 +121,20 @@ impl Session {
     pub fn render(
         &self,
         sample_rate: u32,
+        sources: Vec<Box<dyn TrackSource>>,
+        options: &RenderOptions,
+    ) -> Result<Rendered> {
+        self.render_with(sample_rate, sources, options, &mut crate::NoFiles)
+    }
+
+    /// [`Session::render`], reading the audio files inserts name (an impulse response) through
+    /// `files`.
+    pub fn render_with(
+        &self,
+        sample_rate: u32,
         mut sources: Vec<Box<dyn TrackSource>>,
         options: &RenderOptions,
+        files: &mut dyn crate::AudioFiles,
     ) -> Result<Rendered> {
         if let Some(r) = self.sample_rate
             && r != sample_rate
@@ -133,7 +145,7 @@ impl Session {
         }
         let frames = self.check_lengths(sample_rate, &sources, options.pad)?;
         let channels: Vec<usize> = sources.iter().map(|s| s.channels()).collect();
-        let mut mixer = self.build_mixer(sample_rate, &channels)?;
+        let mut mixer = self.build_mixer_with(sample_rate, &channels, files)?;
         render_mixer(
             &mut mixer,
             &mut sources,

@@ -17,6 +17,15 @@ fn bass_mono() -> mixmaster::master::StereoWidth {
     w
 }
 
+/// A true-stereo response long enough for every tier of the partitioned convolution.
+fn convolution_reverb() -> mixmaster::mix::ConvolutionReverb {
+    let ir: Vec<Vec<f32>> = (0..4)
+        .map(|c| mixmaster_tests::noise(c as u64 + 1, 0.1, 20_000))
+        .collect();
+    let refs: Vec<&[f32]> = ir.iter().map(|c| c.as_slice()).collect();
+    mixmaster::mix::ConvolutionReverb::with_impulse_response(&refs, 48_000.0).unwrap()
+}
+
 fn processors() -> Vec<(Box<dyn Processor>, usize)> {
     let mut comp = Compressor::new();
     comp.set_detector(Detector::Rms);
@@ -42,6 +51,7 @@ fn processors() -> Vec<(Box<dyn Processor>, usize)> {
         (Box::new(Delay::new(500.0).unwrap()), 2),
         (Box::new(ping), 2),
         (Box::new(Reverb::new()), 2),
+        (Box::new(convolution_reverb()), 2),
         (
             Box::new(
                 mixmaster::master::Saturation::new(mixmaster::master::Curve::Asymmetric, 4)

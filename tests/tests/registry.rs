@@ -165,6 +165,8 @@ fn option_values(o: &OptionInfo) -> BoxedStrategy<Value> {
         OptionKind::List { fields } => prop::collection::vec(table(fields, &[]), 0..=4)
             .prop_map(Value::List)
             .boxed(),
+        // A name only: the data comes through `load_audio`.
+        OptionKind::Audio { .. } => "[a-z]{0,8}(\\.wav)?".prop_map(Value::Text).boxed(),
     }
 }
 
@@ -642,6 +644,11 @@ fn invalid_option_values(o: &OptionInfo) -> Vec<Invalid> {
             v.push(invalid("bands", "string for a list"));
             v.push(invalid(true, "bool for a list"));
         }
+        OptionKind::Audio { .. } => {
+            v.push(invalid(1.0, "number for an audio name"));
+            v.push(invalid(true, "bool for an audio name"));
+            v.push(invalid(list, "list for an audio name"));
+        }
     }
     v
 }
@@ -907,6 +914,13 @@ fn bad_option_value(o: &OptionInfo, bad: &Bad) -> Option<Value> {
         (OptionKind::List { .. }, _) => bad_number(bad, 0.0, 0.0, false)
             .map(Value::Number)
             .or_else(|| text_or_list(bad)),
+        // Any text is a name; anything else is refused.
+        (OptionKind::Audio { .. }, Bad::Text(_)) => None,
+        (OptionKind::Audio { .. }, Bad::Bool(b)) => Some(Value::Bool(*b)),
+        (OptionKind::Audio { .. }, Bad::List) => Some(Value::List(Vec::new())),
+        (OptionKind::Audio { .. }, _) => Some(Value::Number(
+            bad_number(bad, 0.0, 0.0, false).unwrap_or(1.0),
+        )),
     }
 }
 

@@ -66,6 +66,7 @@ class Processor:
     _fixed: Dict[str, Any] = {}
     _settings: Tuple[str, ...] = ()
     _integers: frozenset = frozenset()
+    _audio: frozenset = frozenset()
 
     def __init__(self, *args: Any, **settings: Any) -> None:
         if args:
@@ -79,7 +80,10 @@ class Processor:
                     f"{type(self).__name__} fixes `{name}` = {self._fixed[name]!r}; "
                     f"use {_class_of_kind(self._kind)} to choose it"
                 )
+        audio = {k: settings.pop(k) for k in list(settings) if k in self._audio}
         object.__setattr__(self, "_p", _native.Processor(self._kind, {**self._fixed, **settings}))
+        for name, value in audio.items():
+            _load_audio(self, name, value)
 
     @classmethod
     def _example(cls) -> str:
@@ -155,7 +159,12 @@ class Processor:
         return f"{type(self).__name__}({args})"
 
     def __reduce__(self):
-        return (_rebuild, (type(self).__name__, self.settings()))
+        settings = self.settings()
+        for name in self._audio:
+            data = self._p.audio_data(name)
+            if data is not None:
+                settings[name] = (data[0], data[1], data[2])
+        return (_rebuild, (type(self).__name__, settings))
 
     def __eq__(self, other: object) -> bool:
         return type(self) is type(other) and self.settings() == other.settings()  # type: ignore[union-attr]
@@ -180,13 +189,34 @@ def _class_of_kind(kind: str) -> str:
     return kind
 
 
-def _setting_property(name: str, doc: str) -> property:
+def _load_audio(p: Processor, name: str, value: Any) -> None:
+    """Loads an audio setting: a file path (read with ``read``), an ``(array, sample_rate)``
+    pair, an ``(array, sample_rate, label)`` triple, or None (nothing)."""
+    if value is None:
+        return
+    if isinstance(value, (str, os.PathLike)):
+        audio, rate = read(value)
+        label = os.fspath(value)
+    elif isinstance(value, tuple) and len(value) in (2, 3):
+        audio, rate = value[0], value[1]
+        label = value[2] if len(value) == 3 else "array"
+    else:
+        raise TypeError(
+            f"`{name}` takes a file path or an (array, sample_rate) pair, not {type(value).__name__}"
+        )
+    p._p.load_audio(name, np.ascontiguousarray(audio), float(rate), str(label))
+
+
+def _setting_property(name: str, doc: str, audio: bool = False) -> property:
     def fget(self: Processor) -> Any:
         v = self._p.get_setting(name)
         return int(v) if name in self._integers else v
 
     def fset(self: Processor, value: Any) -> None:
-        self._p.set_setting(name, value)
+        if audio:
+            _load_audio(self, name, value)
+        else:
+            self._p.set_setting(name, value)
 
     return property(fget, fset, doc=doc)
 
@@ -211,6 +241,11 @@ def _describe_option(o: Dict[str, Any]) -> str:
         unit = f" {o['unit']}" if o.get("unit") else ""
         kind = "int" if t == "integer" else "float"
         return f"{kind}{unit}, {o['min']:g} to {o['max']:g}, default {o['default']:g}. {o['doc']}"
+    if t == "audio":
+        return (
+            f"audio: a file path, or an (array, sample_rate) pair, array (channels, samples) "
+            f"with up to {o['max_channels']} channels; its name reads back. {o['doc']}"
+        )
     fields = ", ".join(f["name"] for f in o["fields"])
     return f"list of dicts with keys {fields}; default []. {o['doc']}"
 
@@ -230,7 +265,10 @@ def _make_class(desc: Dict[str, Any], variant: Optional[Dict[str, Any]] = None) 
             continue
         d = _describe_option(o)
         lines.append(f"    {o['name']}: {d}")
-        ns[o["name"]] = _setting_property(o["name"], d + " Setting it rebuilds the processor.")
+        if o["type"] == "audio":
+            ns[o["name"]] = _setting_property(o["name"], d, audio=True)
+        else:
+            ns[o["name"]] = _setting_property(o["name"], d + " Setting it rebuilds the processor.")
     for p in desc["params"]:
         d = _describe_param(p)
         lines.append(f"    {p['name']}: {d}")
@@ -243,6 +281,7 @@ def _make_class(desc: Dict[str, Any], variant: Optional[Dict[str, Any]] = None) 
         _fixed=fixed,
         _settings=tuple(settings),
         _integers=frozenset(o["name"] for o in desc["options"] if o["type"] == "integer"),
+        _audio=frozenset(o["name"] for o in desc["options"] if o["type"] == "audio"),
         __qualname__=class_name,
     )
     return type(class_name, (Processor,), ns)
@@ -616,7 +655,7 @@ class Session:
             sample_rate = self.sample_rate
         if sample_rate is None:
             raise ValueError("give sample_rate: the session does not name one")
-        return self._s.render(arrays, float(sample_rate), pad, max_tail_s)
+        return self._s.render(arrays, float(sample_rate), pad, max_tail_s, self._folder)
 
     def __repr__(self) -> str:
         return f"Session(tracks={self.track_names!r})"

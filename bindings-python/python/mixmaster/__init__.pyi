@@ -253,6 +253,14 @@ class Reverb(Processor):
     mix: float
     def __init__(self, *, decay_s: float = ..., predelay_ms: float = ..., damping: float = ..., size: float = ..., width: float = ..., mix: float = ...) -> None: ...
 
+class ConvolutionReverb(Processor):
+    """Convolution reverb: a measured impulse response (mono, stereo or true stereo), zero latency."""
+    ir: str
+    predelay_ms: float
+    mix: float
+    gain_db: float
+    def __init__(self, *, ir: Union[str, os.PathLike[str], Tuple[npt.NDArray[Any], float], None] = ..., predelay_ms: float = ..., mix: float = ..., gain_db: float = ...) -> None: ...
+
 class LinearPhaseEQ(Processor):
     """The biquad EQ's magnitude as a linear-phase FIR (partitioned FFT convolution); latency (taps-1)/2 + partition."""
     bands: List[Dict[str, Any]]

@@ -22,12 +22,16 @@ def _py_type(setting: Dict[str, Any], param: bool) -> str:
         return "int"
     if t == "number":
         return "float"
+    if t == "audio":
+        return "Union[str, os.PathLike[str], Tuple[npt.NDArray[Any], float], None]"
     return "Sequence[Mapping[str, Any]]"
 
 
 def _setting_type_out(setting: Dict[str, Any], param: bool) -> str:
     if not param and setting["type"] == "list":
         return "List[Dict[str, Any]]"
+    if not param and setting["type"] == "audio":
+        return "str"
     return _py_type(setting, param)
 
 

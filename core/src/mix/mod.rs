@@ -6,19 +6,24 @@
 //!   frequency responses; [`filter::Filter`] runs them; [`eq::Equalizer`] stacks bands.
 //! * [`compressor::Compressor`]: feed-forward compressor with knee, sidechain and meters.
 //! * [`delay::Delay`]: fractional delay with damped feedback and ping-pong.
-//! * [`reverb::Reverb`]: feedback-delay-network stereo reverb.
+//! * [`reverb::Reverb`]: feedback-delay-network stereo reverb; `convolution_reverb` (with
+//!   `std`): a measured impulse response, through the zero-latency `partitioned` convolver.
 //! * [`mixer::Mixer`]: tracks, buses, sends and a master bus, with latency compensation;
 //!   [`automation`]: the breakpoint envelopes that move its parameters.
 
 pub mod automation;
 pub mod biquad;
 pub mod compressor;
+#[cfg(feature = "std")]
+pub mod convolution_reverb;
 pub mod delay;
 pub mod eq;
 pub mod filter;
 pub mod gain;
 pub mod mixer;
 pub mod pan;
+#[cfg(feature = "std")]
+pub mod partitioned;
 pub mod reverb;
 
 pub use biquad::{Coeffs, FilterKind};
@@ -29,6 +34,8 @@ pub use filter::Filter;
 pub use gain::Gain;
 pub use pan::{PanLaw, PanMode, Panner};
 
+#[cfg(feature = "std")]
+pub use convolution_reverb::ConvolutionReverb;
 pub use delay::Delay;
 pub use reverb::Reverb;
 
