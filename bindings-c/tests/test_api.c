@@ -167,6 +167,9 @@ static void check_option(const mm_option_info *o, int depth) {
     case MM_OPTION_NUMBER:
         CHECK(o->min <= o->default_number && o->default_number <= o->max);
         break;
+    case MM_OPTION_AUDIO:
+        CHECK(o->choices == NULL && o->fields == NULL && depth == 0);
+        break;
     case MM_OPTION_LIST:
         CHECK(o->field_count > 0 && o->fields != NULL && depth == 0);
         for (i = 0; i < o->field_count; i++) {
@@ -243,7 +246,11 @@ static void test_catalog(void) {
     CHECK(kind->index == MM_KIND_EQUALIZER && kind->option_count == 1);
     CHECK(kind->options[0].kind == MM_OPTION_LIST && strcmp(kind->options[0].name, "bands") == 0);
 
-    EXPECT_ERR(mm_kind_get(MM_KIND_COUNT, &kind), MM_ERROR_INDEX, "no processor kind 12");
+    {
+        char needle[64];
+        snprintf(needle, sizeof needle, "no processor kind %d", (int)MM_KIND_COUNT);
+        EXPECT_ERR(mm_kind_get(MM_KIND_COUNT, &kind), MM_ERROR_INDEX, needle);
+    }
     EXPECT_ERR(mm_kind_get(0, NULL), MM_ERROR_NULL, "out_kind");
     EXPECT_ERR(mm_kind_find("compresor", &kind), MM_ERROR_UNKNOWN_NAME, "compressor");
     EXPECT_ERR(mm_kind_find(NULL, &kind), MM_ERROR_NULL, "`name`");
@@ -1476,6 +1483,41 @@ static void test_session(void) {
     free(pad_r);
 }
 
+/* The convolution reverb's response through mm_processor_load_audio: an impulse at 0 on the
+ * left, -0.5 at 1,500 frames (past the direct head) on the right; no latency. */
+static void test_load_audio(void) {
+    mm_processor *p = NULL;
+    EXPECT_OK(mm_processor_create("convolution_reverb", &p));
+    EXPECT_OK(mm_processor_set_param_by_name(p, "mix", 1.0));
+    static float l[2000], r[2000];
+    l[0] = 1.0f;
+    r[1500] = -0.5f;
+    const float *ir[2] = {l, r};
+    EXPECT_OK(mm_processor_load_audio(p, "ir", ir, 2, 2000, 48000.0, "hall.wav"));
+    EXPECT_OK(mm_processor_prepare(p, 48000.0, 512, 2));
+    size_t lat = 99;
+    EXPECT_OK(mm_processor_latency(p, &lat));
+    CHECK(lat == 0);
+    static float xl[4096], xr[4096];
+    xl[10] = 1.0f;
+    xr[20] = 1.0f;
+    float *chans[2] = {xl, xr};
+    EXPECT_OK(mm_processor_process(p, chans, 2, 4096));
+    CHECK(fabsf(xl[10] - 1.0f) < 1e-6f && fabsf(xl[11]) < 1e-6f);
+    CHECK(fabsf(xr[1520] + 0.5f) < 1e-6f && fabsf(xr[20]) < 1e-6f);
+    static float m[2000];
+    const float *three[3] = {l, r, m};
+    EXPECT_ERR(mm_processor_load_audio(p, "ir", three, 3, 2000, 48000.0, NULL), MM_ERROR_ARGUMENT,
+               "3 channels");
+    EXPECT_ERR(mm_processor_load_audio(p, "impulse", ir, 2, 2000, 48000.0, NULL),
+               MM_ERROR_UNKNOWN_NAME, "impulse");
+    EXPECT_ERR(mm_processor_load_audio(NULL, "ir", ir, 2, 2000, 48000.0, NULL), MM_ERROR_NULL,
+               "`processor`");
+    EXPECT_ERR(mm_processor_load_audio(p, "ir", NULL, 2, 2000, 48000.0, NULL), MM_ERROR_NULL,
+               NULL);
+    mm_processor_destroy(p);
+}
+
 int main(int argc, char **argv) {
     if (argc == 3 && strcmp(argv[2], "--quick") == 0) {
         g_reference = 0;
@@ -1494,6 +1536,7 @@ int main(int argc, char **argv) {
     test_meter_vs_libebur128();
     test_normalize();
     test_session();
+    test_load_audio();
     printf("C API: %d checks passed, %d failed\n", g_pass, g_fail);
     return g_fail == 0 ? 0 : 1;
 }

@@ -27,13 +27,22 @@ const MAX_TAIL_S: f64 = 60.0;
 #[pyclass(name = "Processor", module = "mixmaster._native", subclass)]
 pub struct NativeProcessor {
     inner: Box<dyn Processor>,
-    /// Sample rate and channels it is prepared for.
+    /// Sample rate and channels it is prepared for, and whether for whole renders
+    /// (`Processor::set_non_realtime`: latency traded for speed, then removed).
     prepared: Option<(f64, usize)>,
+    non_realtime: bool,
 }
 
 impl NativeProcessor {
-    fn ensure_prepared(&mut self, sample_rate: f64, channels: usize) -> PyResult<()> {
-        if self.prepared != Some((sample_rate, channels)) {
+    fn ensure_prepared(
+        &mut self,
+        sample_rate: f64,
+        channels: usize,
+        non_realtime: bool,
+    ) -> PyResult<()> {
+        if self.prepared != Some((sample_rate, channels)) || self.non_realtime != non_realtime {
+            self.inner.set_non_realtime(non_realtime);
+            self.non_realtime = non_realtime;
             self.prepared = None;
             self.inner
                 .prepare(ProcessSpec::new(sample_rate, MAX_BLOCK, channels))
@@ -119,6 +128,7 @@ impl NativeProcessor {
         Ok(NativeProcessor {
             inner: registry::build(kind, &s).map_err(errors::core)?,
             prepared: None,
+            non_realtime: false,
         })
     }
 
@@ -197,6 +207,7 @@ impl NativeProcessor {
         let mut s = registry::settings_of(self.inner.as_ref());
         s.set(name, v);
         let mut fresh = registry::rebuild_with(self.inner.as_ref(), &s).map_err(errors::core)?;
+        fresh.set_non_realtime(self.non_realtime);
         if let Some((rate, channels)) = self.prepared {
             fresh
                 .prepare(ProcessSpec::new(rate, MAX_BLOCK, channels))
@@ -217,7 +228,7 @@ impl NativeProcessor {
         reset: bool,
         sidechain: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (input, key, _) = self.begin(audio, sample_rate, sidechain)?;
+        let (input, key, _) = self.begin(audio, sample_rate, sidechain, false)?;
         if reset {
             self.inner.reset();
         }
@@ -243,7 +254,7 @@ impl NativeProcessor {
         tail: bool,
         sidechain: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (input, key, sr) = self.begin(audio, sample_rate, sidechain)?;
+        let (input, key, sr) = self.begin(audio, sample_rate, sidechain, true)?;
         self.inner.reset();
         let lat = self.inner.latency_frames();
         let extra = if tail {
@@ -292,6 +303,7 @@ impl NativeProcessor {
         audio: &Bound<'py, PyAny>,
         sample_rate: f64,
         sidechain: Option<&Bound<'py, PyAny>>,
+        non_realtime: bool,
     ) -> PyResult<(Input<'py>, Option<Input<'py>>, f64)> {
         let sr = audio::sample_rate(sample_rate)?;
         let input = audio::input(audio, "audio")?;
@@ -302,7 +314,7 @@ impl NativeProcessor {
                 self.inner.name()
             )));
         }
-        self.ensure_prepared(sr, input.channels)?;
+        self.ensure_prepared(sr, input.channels, non_realtime)?;
         Ok((input, key, sr))
     }
 }
@@ -343,7 +355,7 @@ pub fn run_chain<'py>(
     let input = audio::input(audio, "audio")?;
     let mut refs = borrow_all(members)?;
     for r in refs.iter_mut() {
-        r.ensure_prepared(sr, input.channels)?;
+        r.ensure_prepared(sr, input.channels, false)?;
         if reset {
             r.inner.reset();
         }
@@ -371,7 +383,7 @@ pub fn render_chain<'py>(
     let mut refs = borrow_all(members)?;
     let (mut lat, mut tails) = (0usize, 0usize);
     for r in refs.iter_mut() {
-        r.ensure_prepared(sr, input.channels)?;
+        r.ensure_prepared(sr, input.channels, true)?;
         r.inner.reset();
         lat += r.inner.latency_frames();
         tails = tails.saturating_add(tail_frames(r.inner.as_ref(), sr));

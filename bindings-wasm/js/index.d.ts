@@ -790,6 +790,62 @@ export declare class Reverb extends Processor {
   settings(): Required<ReverbOptions> & Record<string, SettingValue>;
 }
 
+/** Options of `ConvolutionReverb` (registry kind `convolution_reverb`): every one optional, camelCase. */
+export interface ConvolutionReverbOptions {
+  /**
+   * Impulse response: 1 channel, 2 (left, right) or 4 (true stereo: L→L, L→R, R→L, R→R). A file in session files (relative to the session, resampled to its rate); an array in the bindings.
+   * Audio data of up to 4 channels, given with `loadAudio("ir", channels, sampleRate)`; reads back as its label.
+   */
+  ir?: string;
+  /**
+   * Delay before the response starts (fixed at construction).
+   * 0 to 500 ms; default 0. Setting it rebuilds the processor (fresh state).
+   */
+  predelayMs?: number;
+  /**
+   * Wet/dry mix (1 on an aux bus).
+   * 0 to 1; default 0.3. Automatable: changes are smoothed.
+   */
+  mix?: number;
+  /**
+   * Level of the wet signal.
+   * -60 to 24 dB; default 0. Automatable: changes are smoothed.
+   */
+  gainDb?: number;
+}
+
+/**
+ * Convolution reverb: a measured impulse response (mono, stereo or true stereo), zero latency.
+ *
+ * Registry kind `convolution_reverb`; channels: 1 or 2.
+ */
+export declare class ConvolutionReverb extends Processor {
+  /** The registry kind. */
+  static readonly kind: "convolution_reverb";
+  constructor(options?: ConvolutionReverbOptions);
+  /**
+   * Impulse response: 1 channel, 2 (left, right) or 4 (true stereo: L→L, L→R, R→L, R→R). A file in session files (relative to the session, resampled to its rate); an array in the bindings.
+   * Audio data of up to 4 channels, given with `loadAudio("ir", channels, sampleRate)`; reads back as its label.
+   */
+  ir: string;
+  /**
+   * Delay before the response starts (fixed at construction).
+   * 0 to 500 ms; default 0. Setting it rebuilds the processor (fresh state).
+   */
+  predelayMs: number;
+  /**
+   * Wet/dry mix (1 on an aux bus).
+   * 0 to 1; default 0.3. Automatable: changes are smoothed.
+   */
+  mix: number;
+  /**
+   * Level of the wet signal.
+   * -60 to 24 dB; default 0. Automatable: changes are smoothed.
+   */
+  gainDb: number;
+  settings(): Required<ConvolutionReverbOptions> & Record<string, SettingValue>;
+}
+
 /** One table of `LinearPhaseEQ`'s `bands`: The bands whose combined magnitude it takes: tables of kind, order, frequency_hz, q, gain_db. */
 export interface LinearPhaseEQBandsItem {
   /**
@@ -1080,6 +1136,8 @@ export interface ProcessorOptionsByKind {
   "compressor": CompressorOptions;
   "delay": DelayOptions;
   "reverb": ReverbOptions;
+  "convolution_reverb": ConvolutionReverbOptions;
+  "convolution": ConvolutionReverbOptions;
   "linear_phase_eq": LinearPhaseEQOptions;
   "limiter": LimiterOptions;
   "saturation": SaturationOptions;
@@ -1099,6 +1157,8 @@ export interface ProcessorByKind {
   "compressor": Compressor;
   "delay": Delay;
   "reverb": Reverb;
+  "convolution_reverb": ConvolutionReverb;
+  "convolution": ConvolutionReverb;
   "linear_phase_eq": LinearPhaseEQ;
   "limiter": Limiter;
   "saturation": Saturation;

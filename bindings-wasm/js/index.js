@@ -47,6 +47,9 @@ export const Delay = make("delay", "Delay");
 /** Algorithmic reverb: an 8-line feedback delay network with RT60 and damping. */
 export const Reverb = make("reverb", "Reverb");
 
+/** Convolution reverb: a measured impulse response (mono, stereo or true stereo), zero latency. */
+export const ConvolutionReverb = make("convolution_reverb", "ConvolutionReverb");
+
 /** The biquad EQ's magnitude as a linear-phase FIR (partitioned FFT convolution); latency (taps-1)/2 + partition. */
 export const LinearPhaseEQ = make("linear_phase_eq", "LinearPhaseEQ");
 

@@ -136,6 +136,8 @@ export declare class Processor {
   settings(): Record<string, SettingValue>;
   /** `{ kind, options }`. */
   toJSON(): { kind: string; options: Record<string, SettingValue> };
+  /** Loads audio data for an option of type "audio" (a convolution reverb's `ir`). */
+  loadAudio(name: string, audio: Audio, sampleRate: number, label?: string): this;
   /** Prepares (clears the state); optional: processing prepares on first use. */
   prepare(options: PrepareOptions): this;
   readonly preparedFor: Prepared | null;

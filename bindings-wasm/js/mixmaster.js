@@ -325,6 +325,18 @@ export class Processor extends Runner {
     return s;
   }
 
+  /**
+   * Loads audio data for an option of type "audio" (a convolution reverb's `ir`): an array of
+   * `Float32Array` channels (or one for mono) recorded at `sampleRate`; `label` is what the
+   * setting reads back (default "array"). Copies the data; a prepared processor prepares
+   * again. Errors name the problem (channel count, rate, non-finite samples).
+   */
+  loadAudio(name, audio, sampleRate, label) {
+    const [ch] = audioArgs(audio, sampleRate);
+    handleOf(this).loadAudio(String(name), ch, Number(sampleRate), label === undefined ? undefined : String(label));
+    return this;
+  }
+
   /** `{ kind, options }`: what `Chain`, `createMasterBus` and session inserts take. */
   toJSON() {
     return { kind: this.processorKind, options: handleOf(this).settings(true) };

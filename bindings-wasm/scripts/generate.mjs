@@ -86,6 +86,8 @@ function optionDoc(o) {
       ];
     case "list":
       return [o.doc, `A list of tables; default []. ${rebuild}`];
+    case "audio":
+      return [o.doc, `Audio data of up to ${o.maxChannels} channels, given with \`loadAudio(${JSON.stringify(o.key)}, channels, sampleRate)\`; reads back as its label.`];
     default:
       return [o.doc];
   }
@@ -107,6 +109,8 @@ function optionType(o, item) {
       return "number";
     case "list":
       return `${item}[]`;
+    case "audio":
+      return "string";
     default:
       return "unknown";
   }

@@ -444,3 +444,30 @@ test("a package that is not initialized says so", () => {
   );
   assert.match(out, /mixmaster-wasm is not initialized: `await init\(\)` first/);
 });
+
+test("convolution reverb: a response through loadAudio, convolved with no latency", () => {
+  const { ConvolutionReverb } = mm;
+  const n = 2000;
+  const l = new Float32Array(n);
+  const r = new Float32Array(n);
+  l[0] = 1;
+  l[1500] = 0.5; // beyond the direct head: through the FFT tiers
+  r[10] = -1;
+  const rev = new ConvolutionReverb({ mix: 1 }).loadAudio("ir", [l, r], 48000, "hall.wav");
+  assert.equal(rev.ir, "hall.wav");
+  const x = [new Float32Array(4000), new Float32Array(4000)];
+  x[0][100] = 1;
+  x[1][200] = 1;
+  const [yl, yr] = rev.render(x, 48000);
+  assert.equal(rev.latencyFrames, 0);
+  assert.ok(Math.abs(yl[100] - 1) < 1e-6 && Math.abs(yl[1600] - 0.5) < 1e-6, "left");
+  assert.ok(Math.abs(yr[210] + 1) < 1e-6, "right");
+  assert.ok(Math.abs(yl[101]) < 1e-6 && Math.abs(yr[200]) < 1e-6);
+  // Changing an option rebuilds the processor and keeps the response.
+  rev.predelayMs = 1;
+  assert.equal(rev.ir, "hall.wav");
+  assert.throws(() => rev.loadAudio("ir", [l, r, l], 48000), /3 channels/);
+  assert.throws(() => new Gain().loadAudio("ir", [l], 48000), /no audio data|ir/);
+  assert.throws(() => new ConvolutionReverb().loadAudio("ir", [l], 44100).render(x, 48000), /44100 Hz/);
+  rev.free();
+});

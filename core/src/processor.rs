@@ -153,6 +153,15 @@ pub trait Processor: Send + Sync {
         })
     }
 
+    /// Tells the processor whether its host renders ahead of time (a whole file, an offline
+    /// bounce) and removes its reported latency, as `render` in the bindings and session
+    /// renders do: it may then trade latency for throughput (the convolution reverb uses large
+    /// FFT blocks instead of its zero-latency partitioning). Takes effect at the next
+    /// `prepare`; results differ only by float rounding. Most processors ignore it.
+    fn set_non_realtime(&mut self, non_realtime: bool) {
+        let _ = non_realtime;
+    }
+
     /// The audio data loaded as `name` by [`Processor::load_audio`]: its channels, sample rate
     /// and label; `None` if there is none.
     fn audio_data(&self, name: &str) -> Option<(Vec<&[f32]>, f64, &str)> {
@@ -402,6 +411,12 @@ impl Chain {
 impl Processor for Chain {
     fn name(&self) -> &'static str {
         "chain"
+    }
+
+    fn set_non_realtime(&mut self, non_realtime: bool) {
+        for p in &mut self.stages {
+            p.set_non_realtime(non_realtime);
+        }
     }
 
     fn prepare(&mut self, spec: ProcessSpec) -> Result<()> {

@@ -65,6 +65,11 @@ pub struct ConvolutionReverb {
     ir: Vec<Vec<f32>>,
     ir_rate: f64,
     conv: Option<PartitionedConvolver>,
+    /// Rendering ahead ([`Processor::set_non_realtime`]): large FFT blocks, with latency.
+    non_realtime: bool,
+    /// The dry signal delayed by the convolver's latency (offline), and the write position.
+    dry: Vec<Vec<f32>>,
+    dry_pos: usize,
     /// Pre-delay: one ring per channel, and the write position.
     pre: Vec<Vec<f32>>,
     pre_frames: usize,
@@ -107,6 +112,9 @@ impl ConvolutionReverb {
             ir: Vec::new(),
             ir_rate: 0.0,
             conv: None,
+            non_realtime: false,
+            dry: Vec::new(),
+            dry_pos: 0,
             pre: Vec::new(),
             pre_frames: 0,
             pre_pos: 0,
@@ -183,14 +191,25 @@ impl Processor for ConvolutionReverb {
         }
         self.spec = Some(spec);
         let refs: Vec<&[f32]> = self.ir.iter().map(|c| c.as_slice()).collect();
+        let routes = Self::routes(spec.channels, refs.len());
         self.conv = (!refs.is_empty()).then(|| {
-            PartitionedConvolver::new(
-                &refs,
-                spec.channels,
-                spec.channels,
-                &Self::routes(spec.channels, refs.len()),
-            )
+            if self.non_realtime {
+                // Blocks near half the response (as an overlap-add convolution of the whole
+                // programme would choose), 4,096 to 65,536 frames.
+                let block = (refs[0].len() / 2).next_power_of_two().clamp(4_096, 65_536);
+                PartitionedConvolver::with_latency(
+                    &refs,
+                    spec.channels,
+                    spec.channels,
+                    &routes,
+                    block,
+                )
+            } else {
+                PartitionedConvolver::new(&refs, spec.channels, spec.channels, &routes)
+            }
         });
+        let latency = self.conv.as_ref().map_or(0, PartitionedConvolver::latency);
+        self.dry = vec![vec![0.0; latency.max(1)]; if latency > 0 { spec.channels } else { 0 }];
         self.pre_frames = math::round(self.predelay_ms * 0.001 * spec.sample_rate) as usize;
         self.pre = vec![vec![0.0; self.pre_frames + 1]; spec.channels];
         self.input = vec![vec![0.0; spec.max_block_frames]; spec.channels];
@@ -250,6 +269,18 @@ impl Processor for ConvolutionReverb {
                 }
                 None => self.wet.iter_mut().for_each(|w| w[..n].fill(0.0)),
             }
+            // Offline, the dry signal waits for the wet one.
+            if !self.dry.is_empty() {
+                let len = self.dry[0].len();
+                for (ring, out) in self.dry.iter_mut().zip(block.iter_mut()) {
+                    let mut p = self.dry_pos;
+                    for y in out[pos..pos + n].iter_mut() {
+                        core::mem::swap(&mut ring[p], y);
+                        p = if p + 1 == len { 0 } else { p + 1 };
+                    }
+                }
+                self.dry_pos = (self.dry_pos + n) % len;
+            }
             for i in 0..n {
                 let mix = self.mix_s.tick() as f32;
                 let gain = self.gain_s.tick() as f32;
@@ -268,8 +299,18 @@ impl Processor for ConvolutionReverb {
         }
         self.pre.iter_mut().for_each(|r| r.fill(0.0));
         self.pre_pos = 0;
+        self.dry.iter_mut().for_each(|r| r.fill(0.0));
+        self.dry_pos = 0;
         self.mix_s.set_immediate(self.mix);
         self.gain_s.set_immediate(db::db_to_gain(self.gain_db));
+    }
+
+    fn latency_frames(&self) -> usize {
+        self.conv.as_ref().map_or(0, PartitionedConvolver::latency)
+    }
+
+    fn set_non_realtime(&mut self, non_realtime: bool) {
+        self.non_realtime = non_realtime;
     }
 
     fn tail_frames(&self) -> usize {

@@ -11,9 +11,14 @@
 //! whatever its length; the big tiers' FFTs run when their blocks complete (every 0.34 s for
 //! the 16,384-frame tier at 48 kHz), a burst of work in that one call.
 //!
+//! Offline ([`PartitionedConvolver::with_latency`]), when the host renders ahead and removes
+//! latency: no direct head, one tier of large blocks from tap 0 (as an overlap-save convolution
+//! of the whole programme would use), its latency the block; several times less work per
+//! sample.
+//!
 //! Everything works on absolute time counted from [`PartitionedConvolver::reset`], so the
 //! output does not depend on how the input is cut into calls. Allocation happens in
-//! [`PartitionedConvolver::new`] only.
+//! the constructors only.
 //!
 //! Sits under [`super::convolution_reverb`]; `std` only (its FFT).
 
@@ -42,9 +47,12 @@ pub struct Route {
     pub output: usize,
 }
 
-/// One tier: responses' taps `block .. end`, in partitions of `block`.
+/// One tier: responses' taps `start .. end`, in partitions of `block`.
 struct Tier {
     block: usize,
+    /// Where in the ring (after `now`) the block finished at `now` lands: `start + latency −
+    /// block` (0 for the zero-latency tiers, whose `start` is their block).
+    offset: usize,
     parts: usize,
     forward: Arc<dyn RealToComplex<f32>>,
     inverse: Arc<dyn ComplexToReal<f32>>,
@@ -64,14 +72,15 @@ impl Tier {
     fn new(
         planner: &mut RealFftPlanner<f32>,
         block: usize,
-        end: usize,
+        (start, end): (usize, usize),
+        offset: usize,
         irs: &[&[f32]],
         inputs: usize,
     ) -> Self {
         let n = 2 * block;
         let forward = planner.plan_fft_forward(n);
         let inverse = planner.plan_fft_inverse(n);
-        let parts = (end - block).div_ceil(block);
+        let parts = (end - start).div_ceil(block).max(1);
         let bins = block + 1;
         let scale = 1.0 / n as f32;
         let mut time = vec![0.0f32; n];
@@ -83,7 +92,7 @@ impl Tier {
                 (0..parts)
                     .map(|p| {
                         time.fill(0.0);
-                        let from = block + p * block;
+                        let from = start + p * block;
                         if from < ir.len() {
                             let to = (from + block).min(ir.len()).min(end);
                             for (t, v) in time.iter_mut().zip(&ir[from..to]) {
@@ -100,6 +109,7 @@ impl Tier {
             .collect();
         Tier {
             block,
+            offset,
             parts,
             window: vec![vec![0.0; n]; inputs],
             fdl: vec![vec![vec![Complex::default(); bins]; parts]; inputs],
@@ -156,8 +166,9 @@ impl Tier {
                 self.inverse
                     .process_with_scratch(&mut self.acc, &mut self.time, &mut self.scratch);
             // Overlap-save: the second half is the linear convolution of the block.
+            let at = now as usize + self.offset;
             for (i, v) in self.time[b..].iter().enumerate() {
-                out[(now as usize + i) & mask] += v;
+                out[(at + i) & mask] += v;
             }
         }
     }
@@ -176,6 +187,11 @@ pub struct PartitionedConvolver {
     mask: usize,
     now: u64,
     length: usize,
+    /// Whether the first taps run directly (zero latency), and the frames of the smallest tier
+    /// (calls are cut at its boundaries).
+    direct: bool,
+    unit: usize,
+    latency: usize,
 }
 
 impl core::fmt::Debug for PartitionedConvolver {
@@ -212,7 +228,7 @@ impl PartitionedConvolver {
             } else {
                 (block * GROWTH).min(length)
             };
-            tiers.push(Tier::new(&mut planner, block, end, irs, inputs));
+            tiers.push(Tier::new(&mut planner, block, (block, end), 0, irs, inputs));
             if block == MAX_BLOCK {
                 break;
             }
@@ -228,7 +244,44 @@ impl PartitionedConvolver {
             mask: ring_len - 1,
             now: 0,
             length,
+            direct: true,
+            unit: HEAD,
+            latency: 0,
         }
+    }
+
+    /// An offline convolver: one tier of blocks of `block` frames (a power of two, at least
+    /// [`HEAD`]) from tap 0, so its output lags by `block` frames ([`Self::latency`]).
+    pub fn with_latency(
+        irs: &[&[f32]],
+        inputs: usize,
+        outputs: usize,
+        routes: &[Route],
+        block: usize,
+    ) -> Self {
+        let block = block.next_power_of_two().max(HEAD);
+        let length = irs.iter().map(|h| h.len()).max().unwrap_or(0);
+        let mut planner = RealFftPlanner::new();
+        let tier = Tier::new(&mut planner, block, (0, length.max(1)), 0, irs, inputs);
+        let ring_len = 2 * block;
+        PartitionedConvolver {
+            routes: routes.to_vec(),
+            heads: Vec::new(),
+            history: Vec::new(),
+            tiers: vec![tier],
+            ring: vec![vec![0.0; ring_len]; outputs],
+            mask: ring_len - 1,
+            now: 0,
+            length,
+            direct: false,
+            unit: block,
+            latency: block,
+        }
+    }
+
+    /// Frames the output lags the input (0 unless made [`Self::with_latency`]).
+    pub fn latency(&self) -> usize {
+        self.latency
     }
 
     /// Taps of the longest response.
@@ -255,8 +308,8 @@ impl PartitionedConvolver {
         let frames = input.iter().map(|c| c.len()).min().unwrap_or(0);
         let mut pos = 0;
         while pos < frames {
-            // Up to the next tier boundary (every tier's block is a multiple of HEAD).
-            let n = (HEAD - (self.now as usize % HEAD)).min(frames - pos);
+            // Up to the next tier boundary (every tier's block is a multiple of the smallest).
+            let n = (self.unit - (self.now as usize % self.unit)).min(frames - pos);
             self.run(input, output, pos, n);
             pos += n;
         }
@@ -272,7 +325,7 @@ impl PartitionedConvolver {
                 ring[slot] = 0.0;
             }
         }
-        for i in 0..n {
+        for i in 0..n * usize::from(self.direct) {
             let slot = (start + i) % HEAD;
             for (c, x) in input.iter().enumerate() {
                 let h = &mut self.history[c];
@@ -339,6 +392,38 @@ mod tests {
                     .sum()
             })
             .collect()
+    }
+
+    /// Offline: the direct convolution delayed by the block, in uneven calls.
+    #[test]
+    fn offline_equals_direct_convolution_delayed() {
+        for (len, block) in [(100, 64), (5_000, 4_096), (20_000, 4_096)] {
+            let h = noise(len, 5 + len as u32);
+            let x = noise(30_000, 9);
+            let want = direct(&x, &h);
+            let route = [Route {
+                input: 0,
+                ir: 0,
+                output: 0,
+            }];
+            let mut c = PartitionedConvolver::with_latency(&[&h], 1, 1, &route, block);
+            assert_eq!(c.latency(), block);
+            let mut got = vec![0.0f32; x.len()];
+            let (mut pos, mut step) = (0, 5);
+            while pos < x.len() {
+                let n = step.min(x.len() - pos);
+                c.process(&[&x[pos..pos + n]], &mut [&mut got[pos..pos + n]]);
+                pos += n;
+                step = (step * 13 + 1) % 3001 + 1;
+            }
+            let peak = want.iter().fold(0.0f64, |a, v| a.max(v.abs()));
+            let err = got[block..]
+                .iter()
+                .zip(&want)
+                .fold(0.0f64, |a, (g, w)| a.max((f64::from(*g) - w).abs()));
+            assert!(got[..block].iter().all(|v| *v == 0.0));
+            assert!(err <= 1e-5 * peak, "len {len}: error {err:e} of {peak}");
+        }
     }
 
     /// Equal to the direct convolution (in f64) for responses that end inside each tier and
