@@ -191,8 +191,9 @@ def _class_of_kind(kind: str) -> str:
 
 def _load_audio(p: Processor, name: str, value: Any) -> None:
     """Loads an audio setting: a file path (read with ``read``), an ``(array, sample_rate)``
-    pair, an ``(array, sample_rate, label)`` triple, or None (nothing)."""
-    if value is None:
+    pair, an ``(array, sample_rate, label)`` triple, or None or "" (nothing, as the default's
+    repr says)."""
+    if value is None or (isinstance(value, str) and value == ""):
         return
     if isinstance(value, (str, os.PathLike)):
         audio, rate = read(value)
