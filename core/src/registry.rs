@@ -32,7 +32,7 @@ use crate::error::{Error, Result};
 #[cfg(feature = "std")]
 use crate::master::LinearPhaseEq;
 use crate::master::{DitherProcessor, Limiter, Saturation, StereoWidth};
-use crate::mix::{Compressor, Delay, Equalizer, Filter, Gain, Panner, Reverb};
+use crate::mix::{Compressor, Delay, Equalizer, Filter, Gain, Gate, Panner, Reverb};
 use crate::param;
 use crate::processor::Processor;
 use crate::settings::{Describe, Description, Options, Settings, param_number, param_value};
@@ -84,6 +84,7 @@ kinds![
     Filter,
     Equalizer,
     Compressor,
+    Gate,
     Delay,
     Reverb,
     LinearPhaseEq,
@@ -100,6 +101,7 @@ kinds![
     Filter,
     Equalizer,
     Compressor,
+    Gate,
     Delay,
     Reverb,
     Limiter,

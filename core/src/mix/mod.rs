@@ -5,6 +5,8 @@
 //! * [`biquad`]: coefficient design (Audio EQ Cookbook, Butterworth, Linkwitz–Riley) and
 //!   frequency responses; [`filter::Filter`] runs them; [`eq::Equalizer`] stacks bands.
 //! * [`compressor::Compressor`]: feed-forward compressor with knee, sidechain and meters.
+//! * [`gate::Gate`]: noise gate and downward expander with hysteresis, hold and lookahead;
+//!   `sidechain`: the key input (and its band-pass) of the gate and the other keyed dynamics.
 //! * [`delay::Delay`]: fractional delay with damped feedback and ping-pong.
 //! * [`reverb::Reverb`]: feedback-delay-network stereo reverb.
 //! * [`mixer::Mixer`]: tracks, buses, sends and a master bus, with latency compensation;
@@ -17,9 +19,11 @@ pub mod delay;
 pub mod eq;
 pub mod filter;
 pub mod gain;
+pub mod gate;
 pub mod mixer;
 pub mod pan;
 pub mod reverb;
+pub(crate) mod sidechain;
 
 pub use biquad::{Coeffs, FilterKind};
 pub use compressor::{Compressor, Detector};
@@ -27,6 +31,7 @@ pub use compressor::{Compressor, Detector};
 pub use eq::Equalizer;
 pub use filter::Filter;
 pub use gain::Gain;
+pub use gate::Gate;
 pub use pan::{PanLaw, PanMode, Panner};
 
 pub use delay::Delay;
