@@ -32,7 +32,7 @@ use crate::error::{Error, Result};
 #[cfg(feature = "std")]
 use crate::master::LinearPhaseEq;
 use crate::master::{DitherProcessor, Limiter, Saturation, StereoWidth};
-use crate::mix::{Compressor, Delay, Equalizer, Filter, Gain, Gate, Panner, Reverb};
+use crate::mix::{Compressor, DeEsser, Delay, Equalizer, Filter, Gain, Gate, Panner, Reverb};
 use crate::param;
 use crate::processor::Processor;
 use crate::settings::{Describe, Description, Options, Settings, param_number, param_value};
@@ -85,6 +85,7 @@ kinds![
     Equalizer,
     Compressor,
     Gate,
+    DeEsser,
     Delay,
     Reverb,
     LinearPhaseEq,
@@ -102,6 +103,7 @@ kinds![
     Equalizer,
     Compressor,
     Gate,
+    DeEsser,
     Delay,
     Reverb,
     Limiter,

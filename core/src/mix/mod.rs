@@ -6,7 +6,8 @@
 //!   frequency responses; [`filter::Filter`] runs them; [`eq::Equalizer`] stacks bands.
 //! * [`compressor::Compressor`]: feed-forward compressor with knee, sidechain and meters.
 //! * [`gate::Gate`]: noise gate and downward expander with hysteresis, hold and lookahead;
-//!   `sidechain`: the key input (and its band-pass) of the gate and the other keyed dynamics.
+//! * [`deesser::DeEsser`]: de-esser, high-pass or band-pass detection, split or wideband.
+//! * `sidechain`: the key input (and its band-pass) of the gate and the other keyed dynamics.
 //! * [`delay::Delay`]: fractional delay with damped feedback and ping-pong.
 //! * [`reverb::Reverb`]: feedback-delay-network stereo reverb.
 //! * [`mixer::Mixer`]: tracks, buses, sends and a master bus, with latency compensation;
@@ -15,6 +16,7 @@
 pub mod automation;
 pub mod biquad;
 pub mod compressor;
+pub mod deesser;
 pub mod delay;
 pub mod eq;
 pub mod filter;
@@ -28,6 +30,7 @@ pub(crate) mod sidechain;
 pub use biquad::{Coeffs, FilterKind};
 pub use compressor::{Compressor, Detector};
 
+pub use deesser::{DeEsser, DeEsserDetector, DeEsserMode};
 pub use eq::Equalizer;
 pub use filter::Filter;
 pub use gain::Gain;
