@@ -32,7 +32,9 @@ use crate::error::{Error, Result};
 #[cfg(feature = "std")]
 use crate::master::LinearPhaseEq;
 use crate::master::{DitherProcessor, Limiter, Saturation, StereoWidth};
-use crate::mix::{Compressor, DeEsser, Delay, Equalizer, Filter, Gain, Gate, Panner, Reverb};
+use crate::mix::{
+    Compressor, DeEsser, Delay, DynamicEq, Equalizer, Filter, Gain, Gate, Panner, Reverb,
+};
 use crate::param;
 use crate::processor::Processor;
 use crate::settings::{Describe, Description, Options, Settings, param_number, param_value};
@@ -83,6 +85,7 @@ kinds![
     Panner,
     Filter,
     Equalizer,
+    DynamicEq,
     Compressor,
     Gate,
     DeEsser,
@@ -101,6 +104,7 @@ kinds![
     Panner,
     Filter,
     Equalizer,
+    DynamicEq,
     Compressor,
     Gate,
     DeEsser,

@@ -7,6 +7,7 @@
 //! * [`compressor::Compressor`]: feed-forward compressor with knee, sidechain and meters.
 //! * [`gate::Gate`]: noise gate and downward expander with hysteresis, hold and lookahead;
 //! * [`deesser::DeEsser`]: de-esser, high-pass or band-pass detection, split or wideband.
+//! * [`dynamic_eq::DynamicEq`]: peaking and shelving bands whose gain follows their band's level.
 //! * `sidechain`: the key input (and its band-pass) of the gate and the other keyed dynamics.
 //! * [`delay::Delay`]: fractional delay with damped feedback and ping-pong.
 //! * [`reverb::Reverb`]: feedback-delay-network stereo reverb.
@@ -18,6 +19,7 @@ pub mod biquad;
 pub mod compressor;
 pub mod deesser;
 pub mod delay;
+pub mod dynamic_eq;
 pub mod eq;
 pub mod filter;
 pub mod gain;
@@ -31,6 +33,7 @@ pub use biquad::{Coeffs, FilterKind};
 pub use compressor::{Compressor, Detector};
 
 pub use deesser::{DeEsser, DeEsserDetector, DeEsserMode};
+pub use dynamic_eq::{DynamicEq, Dynamics};
 pub use eq::Equalizer;
 pub use filter::Filter;
 pub use gain::Gain;
