@@ -31,7 +31,7 @@ use alloc::vec::Vec;
 use crate::error::{Error, Result};
 #[cfg(feature = "std")]
 use crate::master::LinearPhaseEq;
-use crate::master::{DitherProcessor, Limiter, Saturation, StereoWidth};
+use crate::master::{DitherProcessor, Limiter, MultibandCompressor, Saturation, StereoWidth};
 use crate::mix::{
     Compressor, DeEsser, Delay, DynamicEq, Equalizer, Filter, Gain, Gate, Panner, Reverb,
 };
@@ -92,6 +92,7 @@ kinds![
     Delay,
     Reverb,
     LinearPhaseEq,
+    MultibandCompressor,
     Limiter,
     Saturation,
     StereoWidth,
@@ -110,6 +111,7 @@ kinds![
     DeEsser,
     Delay,
     Reverb,
+    MultibandCompressor,
     Limiter,
     Saturation,
     StereoWidth,

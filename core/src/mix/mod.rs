@@ -8,6 +8,7 @@
 //! * [`gate::Gate`]: noise gate and downward expander with hysteresis, hold and lookahead;
 //! * [`deesser::DeEsser`]: de-esser, high-pass or band-pass detection, split or wideband.
 //! * [`dynamic_eq::DynamicEq`]: peaking and shelving bands whose gain follows their band's level.
+//! * [`crossover::Crossover`]: Linkwitz–Riley band splitting (of the multiband compressor).
 //! * `sidechain`: the key input (and its band-pass) of the gate and the other keyed dynamics.
 //! * [`delay::Delay`]: fractional delay with damped feedback and ping-pong.
 //! * [`reverb::Reverb`]: feedback-delay-network stereo reverb.
@@ -17,6 +18,7 @@
 pub mod automation;
 pub mod biquad;
 pub mod compressor;
+pub mod crossover;
 pub mod deesser;
 pub mod delay;
 pub mod dynamic_eq;
