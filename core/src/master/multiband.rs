@@ -185,6 +185,8 @@ pub struct MultibandCompressor {
     latency: usize,
     /// Band signals, `bands × channels × max_block_frames`.
     bufs: Vec<f32>,
+    /// Scratch of the crossover network, `channels × max_block_frames`.
+    tmp: Vec<f32>,
     grid: FlushGrid,
     spec: Option<ProcessSpec>,
 }
@@ -231,6 +233,7 @@ impl MultibandCompressor {
             dry_pos: 0,
             latency: 0,
             bufs: Vec::new(),
+            tmp: Vec::new(),
             grid: FlushGrid::new(),
             spec: None,
         };
@@ -420,8 +423,7 @@ impl MultibandCompressor {
 
     fn process_lr(&mut self, block: &mut [&mut [f32]]) {
         let Some(spec) = self.spec else { return };
-        let (m, channels, k) = (spec.max_block_frames, spec.channels, self.bands);
-        let stride = channels * m;
+        let (m, channels) = (spec.max_block_frames, spec.channels);
         let frames = block.first().map_or(0, |c| c.len());
         let mut pos = 0;
         while pos < frames {
@@ -437,13 +439,14 @@ impl MultibandCompressor {
             } else {
                 self.grid.until_flush().min(frames - pos)
             };
-            for ch in 0..channels {
-                let mut outs: [&mut [f32]; MAX_BANDS] = Default::default();
-                for (b, d) in self.bufs.chunks_mut(stride).take(k).enumerate() {
-                    outs[b] = &mut d[ch * m..ch * m + n];
+            {
+                let mut ins: [&[f32]; crate::processor::MAX_CHANNELS] =
+                    [&[]; crate::processor::MAX_CHANNELS];
+                for (d, x) in ins.iter_mut().zip(block.iter()) {
+                    *d = &x[pos..pos + n];
                 }
                 self.network
-                    .split(ch, &block[ch][pos..pos + n], &mut outs[..k]);
+                    .split_block(&ins[..channels], &mut self.bufs, m, n, &mut self.tmp);
             }
             if self.grid.advance(n) {
                 self.network.sanitize();
@@ -525,6 +528,7 @@ impl Processor for MultibandCompressor {
             s.set_ramp(DEFAULT_FILTER_RAMP_S, spec.sample_rate);
         }
         self.bufs = vec![0.0; MAX_BANDS * spec.channels * spec.max_block_frames];
+        self.tmp = vec![0.0; spec.channels * spec.max_block_frames];
         self.latency = 0;
         #[cfg(feature = "std")]
         if self.mode == CrossoverMode::LinearPhase {

@@ -8,14 +8,15 @@
 //! passes through the all-passes of every crossover above its own, so all bands share one
 //! phase: their sum is `AP_1·AP_2·…` applied to the input, flat in magnitude.
 //!
-//! Coefficients are designed in `f64` and run in direct form I in `f64`. Mixing layer: the
+//! Coefficients are designed in `f64` and run in direct form I in `f64` (the filter module's
+//! dispatched cascade kernel). Mixing layer: the
 //! multiband compressor (mastering) uses it.
 
 use alloc::vec;
 use alloc::vec::Vec;
 
 use super::biquad::{Coeffs, FilterKind, cookbook};
-use super::filter::SectionState;
+use super::filter::{SectionState, run_cascade};
 
 /// Most bands.
 pub const MAX_BANDS: usize = 5;
@@ -82,48 +83,101 @@ impl Crossover {
         }
     }
 
-    /// Splits channel `ch`'s `input` into `out[b][..input.len()]` for each band `b`.
-    pub fn split(&mut self, ch: usize, input: &[f32], out: &mut [&mut [f32]]) {
-        let Some(st) = self.state.get_mut(ch) else {
-            return;
-        };
+    /// Splits the `n` frames of each channel of `input` into the bands: band `b` of channel
+    /// `ch` goes to `out[b·stride + ch·m..][..n]`, with `stride = channels·m`. `tmp` holds
+    /// `channels·m` samples of scratch. Stage by stage over the whole piece (each stage's
+    /// loop is bound by its own recursion only, which the CPU overlaps across samples), two
+    /// channels at a time through the dispatched cascade kernel; the signal is rounded to
+    /// `f32` between stages.
+    pub fn split_block(
+        &mut self,
+        input: &[&[f32]],
+        out: &mut [f32],
+        m: usize,
+        n: usize,
+        tmp: &mut [f32],
+    ) {
         let k = self.bands;
-        let mut s = *st;
-        let (lp, ap) = (self.lp, self.ap);
-        macro_rules! run {
-            ($k:literal) => {{
-                for (i, x) in input.iter().enumerate() {
-                    let mut rest = if x.is_finite() { *x as f64 } else { 0.0 };
-                    let mut low = [0.0f64; $k];
-                    let mut j = 0;
-                    for c in 0..$k - 1 {
-                        let l = s[j].step(&lp[c], rest);
-                        let l = s[j + 1].step(&lp[c], l);
-                        let a = s[j + 2].step(&ap[c], rest);
-                        j += 3;
-                        low[c] = l;
-                        rest = a - l;
-                    }
-                    low[$k - 1] = rest;
-                    // Compensation: band c through the all-passes of the crossovers above.
-                    for c in 0..$k - 2 {
-                        for d in c + 1..$k - 1 {
-                            low[c] = s[j].step(&ap[d], low[c]);
-                            j += 1;
-                        }
-                    }
-                    for (o, v) in out.iter_mut().zip(low) {
-                        o[i] = v as f32;
-                    }
+        let channels = input.len().min(self.state.len());
+        let stride = channels * m;
+        if out.len() < k * stride || tmp.len() < stride {
+            return;
+        }
+        let top = (k - 1) * stride;
+        for (ch, x) in input.iter().take(channels).enumerate() {
+            for (d, v) in out[top + ch * m..][..n].iter_mut().zip(x.iter()) {
+                *d = if v.is_finite() { *v } else { 0.0 };
+            }
+        }
+        let mut j = 0;
+        for c in 0..k - 1 {
+            let (lo, hi) = out.split_at_mut(top);
+            let low = &mut lo[c * stride..(c + 1) * stride];
+            let rest = &mut hi[..stride];
+            for ch in 0..channels {
+                let r = ch * m..ch * m + n;
+                low[r.clone()].copy_from_slice(&rest[r.clone()]);
+                tmp[r.clone()].copy_from_slice(&rest[r]);
+            }
+            run_pairs(&[self.lp[c], self.lp[c]], &mut self.state, j, low, m, n);
+            run_pairs(&[self.ap[c]], &mut self.state, j + 2, tmp, m, n);
+            for ch in 0..channels {
+                let r = ch * m..ch * m + n;
+                for ((d, a), l) in rest[r.clone()].iter_mut().zip(&tmp[r.clone()]).zip(&low[r]) {
+                    *d = *a - *l;
                 }
-            }};
+            }
+            j += 3;
         }
-        match k {
-            2 => run!(2),
-            3 => run!(3),
-            4 => run!(4),
-            _ => run!(5),
+        // Compensation: band c through the all-passes of the crossovers above it.
+        for c in 0..k.saturating_sub(2) {
+            let aps = &self.ap[c + 1..k - 1];
+            run_pairs(
+                aps,
+                &mut self.state,
+                j,
+                &mut out[c * stride..(c + 1) * stride],
+                m,
+                n,
+            );
+            j += aps.len();
         }
-        *st = s;
+    }
+}
+
+/// Runs `sections` (memory from index `first` of each channel's state) over the first `n`
+/// frames of each channel of `buf` (channel `ch` at `ch·m`), two channels at a time.
+fn run_pairs(
+    sections: &[Coeffs],
+    state: &mut [[SectionState; SECTIONS]],
+    first: usize,
+    buf: &mut [f32],
+    m: usize,
+    n: usize,
+) {
+    let s = sections.len();
+    let channels = state.len();
+    let mut ch = 0;
+    while ch < channels {
+        let len = buf.len() - ch * m;
+        let (b0, b1) = buf[ch * m..].split_at_mut(m.min(len));
+        if ch + 1 < channels {
+            let (st0, st1) = state.split_at_mut(ch + 1);
+            run_cascade(
+                sections,
+                &mut st0[ch][first..first + s],
+                &mut b0[..n],
+                Some((&mut st1[0][first..first + s], &mut b1[..n])),
+            );
+            ch += 2;
+        } else {
+            run_cascade(
+                sections,
+                &mut state[ch][first..first + s],
+                &mut b0[..n],
+                None,
+            );
+            ch += 1;
+        }
     }
 }

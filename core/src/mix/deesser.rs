@@ -26,7 +26,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use super::biquad::{Coeffs, Design, FilterKind, MAX_SECTIONS, cookbook};
-use super::filter::SectionState;
+use super::filter::{SectionState, run_cascade};
 use crate::db;
 use crate::denormal::{self, FlushGrid, FlushGuard};
 use crate::error::{Range, Result};
@@ -283,32 +283,54 @@ impl DeEsser {
         let split_ap =
             self.detector == DeEsserDetector::HighPass && self.mode == DeEsserMode::Split;
         let nd = self.n_det;
-        // 1. Detector band (and the all-passed input) per channel.
+        // 1. Detector band (and the all-passed input) per channel, two channels at a time
+        //    through the dispatched cascade kernel.
+        let channels = block.len();
         for (ch, x) in block.iter().enumerate() {
-            let st = &mut self.state[ch];
-            let band = &mut self.band[ch * m..ch * m + n];
-            let (d0, d1) = (self.det[0], self.det[1]);
-            if nd == 2 {
-                for (o, v) in band.iter_mut().zip(&x[a..b]) {
-                    let v = if v.is_finite() { *v as f64 } else { 0.0 };
-                    let y = st[0].step(&d0, v);
-                    *o = st[1].step(&d1, y) as f32;
-                }
-            } else {
-                for (o, v) in band.iter_mut().zip(&x[a..b]) {
-                    let v = if v.is_finite() { *v as f64 } else { 0.0 };
-                    *o = st[0].step(&d0, v) as f32;
-                }
+            for (o, v) in self.band[ch * m..ch * m + n].iter_mut().zip(&x[a..b]) {
+                *o = if v.is_finite() { *v } else { 0.0 };
             }
             if split_ap {
-                let ap = self.ap;
-                let out = &mut self.allpassed[ch * m..ch * m + n];
-                for (o, v) in out.iter_mut().zip(&x[a..b]) {
-                    let v = if v.is_finite() { *v as f64 } else { 0.0 };
-                    *o = st[2].step(&ap, v) as f32;
+                let (src, dst) = (
+                    &self.band[ch * m..ch * m + n],
+                    &mut self.allpassed[ch * m..],
+                );
+                dst[..n].copy_from_slice(src);
+            }
+        }
+        let ap = [self.ap];
+        let mut ch = 0;
+        while ch < channels {
+            let pair = ch + 1 < channels;
+            let (s0, s1) = self.state.split_at_mut(ch + 1);
+            let (st0, st1) = (&mut s0[ch], s1.first_mut());
+            let (b0, b1) = self.band[ch * m..].split_at_mut(m);
+            let (p0, p1) = self.allpassed[ch * m..].split_at_mut(m);
+            let (det0, ap0) = st0.split_at_mut(2);
+            match (pair, st1) {
+                (true, Some(st1)) => {
+                    let (det1, ap1) = st1.split_at_mut(2);
+                    run_cascade(
+                        &self.det[..nd],
+                        &mut det0[..nd],
+                        &mut b0[..n],
+                        Some((&mut det1[..nd], &mut b1[..n])),
+                    );
+                    if split_ap {
+                        run_cascade(&ap, ap0, &mut p0[..n], Some((ap1, &mut p1[..n])));
+                    }
+                }
+                _ => {
+                    run_cascade(&self.det[..nd], &mut det0[..nd], &mut b0[..n], None);
+                    if split_ap {
+                        run_cascade(&ap, ap0, &mut p0[..n], None);
+                    }
                 }
             }
-            if flush {
+            ch += if pair { 2 } else { 1 };
+        }
+        if flush {
+            for st in self.state.iter_mut() {
                 for s in st.iter_mut() {
                     s.sanitize();
                 }

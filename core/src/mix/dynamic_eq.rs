@@ -26,6 +26,7 @@ use alloc::vec::Vec;
 
 use super::biquad::{Coeffs, Design, FilterKind, MAX_SECTIONS, cookbook};
 use super::filter::{BAND_FIELDS, SectionState, design_from_options, design_settings, run_cascade};
+use crate::cpu::{dispatch, mul_add};
 use crate::db;
 use crate::denormal::{FLUSH_FRAMES, FlushGrid, FlushGuard};
 use crate::error::{Error, Range, Result};
@@ -36,7 +37,7 @@ use crate::validate;
 
 /// Frames per control period (the dynamic gains and the dynamic bands' coefficients move once
 /// per period).
-pub const CONTROL_FRAMES: usize = 16;
+pub const CONTROL_FRAMES: usize = crate::smooth::COEFF_UPDATE_FRAMES;
 
 const _: () = assert!(FLUSH_FRAMES % CONTROL_FRAMES == 0);
 
@@ -257,6 +258,8 @@ pub struct DynamicEq {
     /// Section memory, `channels × sections` (all enabled bands' sections in order).
     state: Vec<SectionState>,
     sections: usize,
+    /// Detector output per dynamic band, `channels × max_block_frames` each.
+    scratch: Vec<f32>,
     grid: FlushGrid,
     spec: Option<ProcessSpec>,
 }
@@ -305,46 +308,127 @@ impl DynamicEq {
         let Some(spec) = self.spec else { return };
         let _ftz = FlushGuard::new();
         let frames = block.iter().map(|c| c.len()).min().unwrap_or(0);
-        let channels = spec.channels;
-        let mut coeffs = [Coeffs::IDENTITY; MAX_BANDS * MAX_SECTIONS];
+        let m = spec.max_block_frames;
         let mut pos = 0;
         while pos < frames {
-            let phase = self.grid.phase();
-            let n = (CONTROL_FRAMES - phase % CONTROL_FRAMES).min(frames - pos);
-            let end_of_period = (phase + n) % CONTROL_FRAMES == 0;
+            // Pieces of at most `max_block_frames` (the detector scratch) ending at flush
+            // points.
+            let n = (frames - pos).min(m).min(self.grid.until_flush());
             let flush = n == self.grid.until_flush();
-            // 1. Detectors, on the input before the EQ.
-            for b in self.bands.iter_mut().filter(|b| b.enabled && b.dynamic) {
-                let det = b.det;
+            self.detect(block, key, pos, n, flush);
+            self.equalize(block, pos, n, flush);
+            pos += n;
+        }
+    }
+
+    /// The detectors of the dynamic bands over frames `pos..pos + n`: |band signal| into the
+    /// scratch. Every (band, channel) pair is a lane; eight lanes run side by side in one
+    /// loop ([`detect_lanes`]), so their recursions share the vector unit.
+    fn detect(
+        &mut self,
+        block: &[&mut [f32]],
+        key: Option<&[&[f32]]>,
+        pos: usize,
+        n: usize,
+        flush: bool,
+    ) {
+        let Some(spec) = self.spec else { return };
+        let (m, channels) = (spec.max_block_frames, spec.channels);
+        let silence = [0.0f32; 0];
+        // (band index, channel) of every lane.
+        let mut lanes: [(usize, usize); LANES] = [(0, 0); LANES];
+        let mut count = 0;
+        let dynamic: usize = self.bands.iter().filter(|b| b.enabled && b.dynamic).count();
+        let mut slot_of = [0usize; MAX_BANDS];
+        let mut band_of = [0usize; MAX_BANDS];
+        let mut slot = 0;
+        for (i, b) in self.bands.iter().enumerate() {
+            if b.enabled && b.dynamic {
+                slot_of[i] = slot;
+                band_of[slot] = i;
+                slot += 1;
+            }
+        }
+        let total = dynamic * channels;
+        let mut next = 0;
+        for idx in 0..total {
+            let (i, ch) = (band_of[idx / channels], idx % channels);
+            lanes[count] = (i, ch);
+            count += 1;
+            next += 1;
+            if count < LANES && next < total {
+                continue;
+            }
+            // Run this group of `count` lanes.
+            let mut c = LaneCoeffs::IDENTITY;
+            let mut st = [[0.0f64; LANES]; 4];
+            let mut inputs: [&[f32]; LANES] = [&silence; LANES];
+            for (l, &(bi, ch)) in lanes[..count].iter().enumerate() {
+                let b = &self.bands[bi];
+                let d = b.det;
+                (c.b0[l], c.b1[l], c.b2[l], c.a1[l], c.a2[l]) = (d.b0, d.b1, d.b2, d.a1, d.a2);
+                (st[0][l], st[1][l], st[2][l], st[3][l]) = b.det_state[ch].memory();
+                inputs[l] = match key {
+                    Some(k) if b.dynamics.sidechain => {
+                        let kc = k[if k.len() == channels { ch } else { 0 }];
+                        let a = kc.len().min(pos);
+                        &kc[a..kc.len().min(pos + n)]
+                    }
+                    _ => &block[ch][pos..pos + n],
+                };
+            }
+            let mut outs: [&mut [f32]; LANES] = Default::default();
+            {
+                let mut rest: &mut [f32] = &mut self.scratch;
+                let mut taken = 0;
+                // Hand out the lanes' output regions in scratch order.
+                let mut order: [(usize, usize); LANES] = [(usize::MAX, 0); LANES];
+                for (l, &(bi, ch)) in lanes[..count].iter().enumerate() {
+                    order[l] = ((slot_of[bi] * channels + ch) * m, l);
+                }
+                order[..count].sort_unstable();
+                for &(start, l) in order[..count].iter() {
+                    let tail = core::mem::take(&mut rest);
+                    let (_, t) = tail.split_at_mut(start - taken);
+                    let (mine, t) = t.split_at_mut(m);
+                    outs[l] = &mut mine[..n];
+                    rest = t;
+                    taken = start + m;
+                }
+            }
+            detect_lanes(&c, &mut st, &inputs, &mut outs, n);
+            for (l, &(bi, ch)) in lanes[..count].iter().enumerate() {
+                let mut s = SectionState::from_memory(st[0][l], st[1][l], st[2][l], st[3][l]);
+                if flush {
+                    s.sanitize();
+                }
+                self.bands[bi].det_state[ch] = s;
+            }
+            count = 0;
+        }
+    }
+
+    /// The EQ over frames `pos..pos + n`, control period by control period: the peaks of the
+    /// detector scratch, the cascade, and at each period's end the new gains.
+    fn equalize(&mut self, block: &mut [&mut [f32]], pos: usize, n: usize, flush: bool) {
+        let Some(spec) = self.spec else { return };
+        let (m, channels) = (spec.max_block_frames, spec.channels);
+        let mut coeffs = [Coeffs::IDENTITY; MAX_BANDS * MAX_SECTIONS];
+        let mut off = 0;
+        while off < n {
+            let phase = (self.grid.phase() + off) % CONTROL_FRAMES;
+            let len = (CONTROL_FRAMES - phase).min(n - off);
+            let end_of_period = phase + len == CONTROL_FRAMES;
+            let dynamic = self.bands.iter_mut().filter(|b| b.enabled && b.dynamic);
+            for (slot, b) in dynamic.enumerate() {
+                let buf = &self.scratch[slot * channels * m..(slot + 1) * channels * m];
                 let mut peak = b.peak;
                 for ch in 0..channels {
-                    let st = &mut b.det_state[ch];
-                    let src: &[f32] = match key {
-                        Some(k) if b.dynamics.sidechain => {
-                            let kc = k[if k.len() == channels { ch } else { 0 }];
-                            let a = kc.len().min(pos);
-                            let e = kc.len().min(pos + n);
-                            &kc[a..e]
-                        }
-                        _ => &block[ch][pos..pos + n],
-                    };
-                    for v in src {
-                        let x = if v.is_finite() { *v as f64 } else { 0.0 };
-                        let y = st.step(&det, x) as f32;
-                        peak = math::max_f32(y.abs(), peak);
-                    }
-                    // (Missing key frames are silence: they leave the peak as it is, but still
-                    // run through the filter.)
-                    for _ in src.len()..n {
-                        st.step(&det, 0.0);
-                    }
-                    if flush {
-                        st.sanitize();
-                    }
+                    let p = math::peak_abs_finite(&buf[ch * m + off..ch * m + off + len]);
+                    peak = math::max_f32(p, peak);
                 }
                 b.peak = math::min_f32(peak, 1e6);
             }
-            // 2. The EQ: every enabled band's sections as one cascade.
             let mut k = 0;
             for b in self.bands.iter().filter(|b| b.enabled) {
                 if b.dynamic {
@@ -356,6 +440,7 @@ impl DynamicEq {
                 }
             }
             let s = self.sections;
+            let r = pos + off..pos + off + len;
             let mut ch = 0;
             while ch < channels {
                 if ch + 1 < channels {
@@ -364,34 +449,33 @@ impl DynamicEq {
                     run_cascade(
                         &coeffs[..k],
                         &mut sl[ch * s..(ch + 1) * s],
-                        &mut lo[ch][pos..pos + n],
-                        Some((&mut sh[..s], &mut hi[0][pos..pos + n])),
+                        &mut lo[ch][r.clone()],
+                        Some((&mut sh[..s], &mut hi[0][r.clone()])),
                     );
                     ch += 2;
                 } else {
                     run_cascade(
                         &coeffs[..k],
                         &mut self.state[ch * s..(ch + 1) * s],
-                        &mut block[ch][pos..pos + n],
+                        &mut block[ch][r.clone()],
                         None,
                     );
                     ch += 1;
                 }
             }
-            if flush {
-                for st in self.state.iter_mut() {
-                    st.sanitize();
-                }
-            }
-            // 3. At the end of a control period: new gains and sections.
             if end_of_period {
                 for b in self.bands.iter_mut().filter(|b| b.enabled && b.dynamic) {
                     b.control();
                 }
             }
-            self.grid.advance(n);
-            pos += n;
+            off += len;
         }
+        if flush {
+            for st in self.state.iter_mut() {
+                st.sanitize();
+            }
+        }
+        self.grid.advance(n);
     }
 }
 
@@ -533,6 +617,8 @@ impl Processor for DynamicEq {
             .map(|b| if b.dynamic { 1 } else { b.n })
             .sum();
         self.state = vec![SectionState::default(); self.sections * spec.channels];
+        let dynamic = self.bands.iter().filter(|b| b.enabled && b.dynamic).count();
+        self.scratch = vec![0.0; dynamic * spec.channels * spec.max_block_frames];
         self.spec = Some(spec);
         self.reset();
         Ok(())
@@ -553,4 +639,85 @@ impl Processor for DynamicEq {
         self.state.fill(SectionState::default());
         self.grid.reset();
     }
+}
+
+/// Detector lanes run side by side.
+const LANES: usize = 8;
+
+/// One detector section's coefficients for every lane.
+#[derive(Clone, Copy)]
+struct LaneCoeffs {
+    b0: [f64; LANES],
+    b1: [f64; LANES],
+    b2: [f64; LANES],
+    a1: [f64; LANES],
+    a2: [f64; LANES],
+}
+
+impl LaneCoeffs {
+    const IDENTITY: Self = LaneCoeffs {
+        b0: [1.0; LANES],
+        b1: [0.0; LANES],
+        b2: [0.0; LANES],
+        a1: [0.0; LANES],
+        a2: [0.0; LANES],
+    };
+}
+
+/// Lane `l`: `|section(inputs[l])|` into `outs[l][..n]` (an input shorter than `n` is
+/// followed by silence; non-finite input counts as silence). `st` holds `x1, x2, y1, y2`
+/// per lane. The arithmetic per lane is the filter module's direct form I.
+fn detect_lanes_generic<const FMA: bool>(
+    c: &LaneCoeffs,
+    st: &mut [[f64; LANES]; 4],
+    inputs: &[&[f32]; LANES],
+    outs: &mut [&mut [f32]; LANES],
+    n: usize,
+) {
+    const CHUNK: usize = 64;
+    let [mut x1, mut x2, mut y1, mut y2] = *st;
+    let mut rows = [[0.0f64; LANES]; CHUNK];
+    let mut pos = 0;
+    while pos < n {
+        let len = CHUNK.min(n - pos);
+        for (l, x) in inputs.iter().enumerate() {
+            let have = x.len().saturating_sub(pos).min(len);
+            let src = x.get(pos..pos + have).unwrap_or(&[]);
+            for (row, v) in rows[..have].iter_mut().zip(src) {
+                row[l] = if v.is_finite() { *v as f64 } else { 0.0 };
+            }
+            for row in rows[have..len].iter_mut() {
+                row[l] = 0.0;
+            }
+        }
+        for row in rows[..len].iter_mut() {
+            let x = *row;
+            let mut y = [0.0f64; LANES];
+            for l in 0..LANES {
+                let t = mul_add::<FMA>(c.b1[l], x1[l], c.b0[l] * x[l]);
+                let t = mul_add::<FMA>(c.b2[l], x2[l], t);
+                let t = mul_add::<FMA>(-c.a2[l], y2[l], t);
+                y[l] = mul_add::<FMA>(-c.a1[l], y1[l], t);
+            }
+            x2 = x1;
+            x1 = x;
+            y2 = y1;
+            y1 = y;
+            *row = y;
+        }
+        for (l, o) in outs.iter_mut().enumerate() {
+            if o.len() >= pos + len {
+                for (d, row) in o[pos..pos + len].iter_mut().zip(&rows[..len]) {
+                    *d = (row[l] as f32).abs();
+                }
+            }
+        }
+        pos += len;
+    }
+    *st = [x1, x2, y1, y2];
+}
+
+dispatch! {
+    /// Eight detector lanes side by side (see `detect_lanes_generic`).
+    fn detect_lanes(c: &LaneCoeffs, st: &mut [[f64; LANES]; 4], inputs: &[&[f32]; LANES], outs: &mut [&mut [f32]; LANES], n: usize) => detect_lanes_generic
 }
