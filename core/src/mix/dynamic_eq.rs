@@ -19,13 +19,15 @@
 //!    band runs the exact static design.
 //!
 //! The control periods lie on a grid counted from `prepare`, so the output does not depend on
-//! the block size. Every band's sections run as one cascade, per channel.
+//! the block size. Every band's sections run as one cascade, two channels at a time as the lanes
+//! of one [pair](super::pair) of `f64`; the detectors yield one peak per control period.
 
 use alloc::vec;
 use alloc::vec::Vec;
 
 use super::biquad::{Coeffs, Design, FilterKind, MAX_SECTIONS, cookbook};
-use super::filter::{BAND_FIELDS, SectionState, design_from_options, design_settings, run_cascade};
+use super::filter::{BAND_FIELDS, SectionState, design_from_options, design_settings};
+use super::pair::{PairState, run_cascade};
 use crate::cpu::{dispatch, mul_add};
 use crate::db;
 use crate::denormal::{FLUSH_FRAMES, FlushGrid, FlushGuard};
@@ -255,11 +257,13 @@ impl Band {
 #[derive(Debug, Clone, Default)]
 pub struct DynamicEq {
     bands: Vec<Band>,
-    /// Section memory, `channels × sections` (all enabled bands' sections in order).
-    state: Vec<SectionState>,
+    /// Section memory, `pairs × sections` (all enabled bands' sections in order; channels
+    /// `2p` and `2p + 1` share pair `p`'s lanes).
+    state: Vec<PairState>,
     sections: usize,
-    /// Detector output per dynamic band, `channels × max_block_frames` each.
-    scratch: Vec<f32>,
+    /// Detector peaks per dynamic band and channel, one per control period of the piece
+    /// ([`DynamicEq::periods`] each).
+    peaks: Vec<f32>,
     grid: FlushGrid,
     spec: Option<ProcessSpec>,
 }
@@ -311,7 +315,7 @@ impl DynamicEq {
         let m = spec.max_block_frames;
         let mut pos = 0;
         while pos < frames {
-            // Pieces of at most `max_block_frames` (the detector scratch) ending at flush
+            // Pieces of at most `max_block_frames` (the detector peaks) ending at flush
             // points.
             let n = (frames - pos).min(m).min(self.grid.until_flush());
             let flush = n == self.grid.until_flush();
@@ -321,9 +325,16 @@ impl DynamicEq {
         }
     }
 
-    /// The detectors of the dynamic bands over frames `pos..pos + n`: |band signal| into the
-    /// scratch. Every (band, channel) pair is a lane; eight lanes run side by side in one
-    /// loop ([`detect_lanes`]), so their recursions share the vector unit.
+    /// Control periods a piece of at most `max_block_frames` frames touches (the first may
+    /// be partial).
+    fn periods(spec: ProcessSpec) -> usize {
+        spec.max_block_frames / CONTROL_FRAMES + 2
+    }
+
+    /// The detectors of the dynamic bands over frames `pos..pos + n`: the peak |band signal|
+    /// of every control period the piece touches, per band and channel, into `peaks`. Every
+    /// (band, channel) pair is a lane; eight lanes run side by side in one loop
+    /// ([`detect_lanes`]), so their recursions share the vector unit.
     fn detect(
         &mut self,
         block: &[&mut [f32]],
@@ -333,7 +344,8 @@ impl DynamicEq {
         flush: bool,
     ) {
         let Some(spec) = self.spec else { return };
-        let (m, channels) = (spec.max_block_frames, spec.channels);
+        let (m, channels) = (Self::periods(spec), spec.channels);
+        let first = CONTROL_FRAMES - self.grid.phase() % CONTROL_FRAMES;
         let silence = [0.0f32; 0];
         // (band index, channel) of every lane.
         let mut lanes: [(usize, usize); LANES] = [(0, 0); LANES];
@@ -379,7 +391,7 @@ impl DynamicEq {
             }
             let mut outs: [&mut [f32]; LANES] = Default::default();
             {
-                let mut rest: &mut [f32] = &mut self.scratch;
+                let mut rest: &mut [f32] = &mut self.peaks;
                 let mut taken = 0;
                 // Hand out the lanes' output regions in scratch order.
                 let mut order: [(usize, usize); LANES] = [(usize::MAX, 0); LANES];
@@ -391,12 +403,12 @@ impl DynamicEq {
                     let tail = core::mem::take(&mut rest);
                     let (_, t) = tail.split_at_mut(start - taken);
                     let (mine, t) = t.split_at_mut(m);
-                    outs[l] = &mut mine[..n];
+                    outs[l] = mine;
                     rest = t;
                     taken = start + m;
                 }
             }
-            detect_lanes(&c, &mut st, &inputs, &mut outs, n);
+            detect_lanes(&c, &mut st, &inputs, &mut outs, first, n);
             for (l, &(bi, ch)) in lanes[..count].iter().enumerate() {
                 let mut s = SectionState::from_memory(st[0][l], st[1][l], st[2][l], st[3][l]);
                 if flush {
@@ -408,23 +420,24 @@ impl DynamicEq {
         }
     }
 
-    /// The EQ over frames `pos..pos + n`, control period by control period: the peaks of the
-    /// detector scratch, the cascade, and at each period's end the new gains.
+    /// The EQ over frames `pos..pos + n`, control period by control period: the period's
+    /// detector peaks, the cascade (two channels per pass as the lanes of one pair), and at
+    /// each period's end the new gains.
     fn equalize(&mut self, block: &mut [&mut [f32]], pos: usize, n: usize, flush: bool) {
         let Some(spec) = self.spec else { return };
-        let (m, channels) = (spec.max_block_frames, spec.channels);
+        let (periods, channels) = (Self::periods(spec), spec.channels);
         let mut coeffs = [Coeffs::IDENTITY; MAX_BANDS * MAX_SECTIONS];
         let mut off = 0;
+        let mut period = 0;
         while off < n {
             let phase = (self.grid.phase() + off) % CONTROL_FRAMES;
             let len = (CONTROL_FRAMES - phase).min(n - off);
             let end_of_period = phase + len == CONTROL_FRAMES;
             let dynamic = self.bands.iter_mut().filter(|b| b.enabled && b.dynamic);
             for (slot, b) in dynamic.enumerate() {
-                let buf = &self.scratch[slot * channels * m..(slot + 1) * channels * m];
                 let mut peak = b.peak;
                 for ch in 0..channels {
-                    let p = math::peak_abs_finite(&buf[ch * m + off..ch * m + off + len]);
+                    let p = self.peaks[(slot * channels + ch) * periods + period];
                     peak = math::max_f32(p, peak);
                 }
                 b.peak = math::min_f32(peak, 1e6);
@@ -443,25 +456,11 @@ impl DynamicEq {
             let r = pos + off..pos + off + len;
             let mut ch = 0;
             while ch < channels {
-                if ch + 1 < channels {
-                    let (lo, hi) = block.split_at_mut(ch + 1);
-                    let (sl, sh) = self.state.split_at_mut((ch + 1) * s);
-                    run_cascade(
-                        &coeffs[..k],
-                        &mut sl[ch * s..(ch + 1) * s],
-                        &mut lo[ch][r.clone()],
-                        Some((&mut sh[..s], &mut hi[0][r.clone()])),
-                    );
-                    ch += 2;
-                } else {
-                    run_cascade(
-                        &coeffs[..k],
-                        &mut self.state[ch * s..(ch + 1) * s],
-                        &mut block[ch][r.clone()],
-                        None,
-                    );
-                    ch += 1;
-                }
+                let state = &mut self.state[ch / 2 * s..(ch / 2 + 1) * s];
+                let (lo, hi) = block.split_at_mut(ch + 1);
+                let x1 = hi.first_mut().map(|x| &mut x[r.clone()]);
+                run_cascade(&coeffs[..k], state, &mut lo[ch][r.clone()], x1);
+                ch += 2;
             }
             if end_of_period {
                 for b in self.bands.iter_mut().filter(|b| b.enabled && b.dynamic) {
@@ -469,6 +468,7 @@ impl DynamicEq {
                 }
             }
             off += len;
+            period += 1;
         }
         if flush {
             for st in self.state.iter_mut() {
@@ -616,9 +616,9 @@ impl Processor for DynamicEq {
             .filter(|b| b.enabled)
             .map(|b| if b.dynamic { 1 } else { b.n })
             .sum();
-        self.state = vec![SectionState::default(); self.sections * spec.channels];
+        self.state = vec![PairState::default(); self.sections * spec.channels.div_ceil(2)];
         let dynamic = self.bands.iter().filter(|b| b.enabled && b.dynamic).count();
-        self.scratch = vec![0.0; dynamic * spec.channels * spec.max_block_frames];
+        self.peaks = vec![0.0; dynamic * spec.channels * Self::periods(spec)];
         self.spec = Some(spec);
         self.reset();
         Ok(())
@@ -636,7 +636,7 @@ impl Processor for DynamicEq {
         for b in self.bands.iter_mut() {
             b.reset();
         }
-        self.state.fill(SectionState::default());
+        self.state.fill(PairState::default());
         self.grid.reset();
     }
 }
@@ -664,22 +664,25 @@ impl LaneCoeffs {
     };
 }
 
-/// Lane `l`: `|section(inputs[l])|` into `outs[l][..n]` (an input shorter than `n` is
-/// followed by silence; non-finite input counts as silence). `st` holds `x1, x2, y1, y2`
-/// per lane. The arithmetic per lane is the filter module's direct form I.
+/// Lane `l`: the peaks of `|section(inputs[l])|` (rounded to `f32`; non-finite values are
+/// skipped) over the control periods of the `n` frames, the first `first` frames long and the
+/// others [`CONTROL_FRAMES`] long, into `outs[l][0..]` (an input shorter than `n` is followed
+/// by silence; non-finite input counts as silence). `st` holds `x1, x2, y1, y2` per lane. The
+/// arithmetic per lane is the filter module's direct form I.
 fn detect_lanes_generic<const FMA: bool>(
     c: &LaneCoeffs,
     st: &mut [[f64; LANES]; 4],
     inputs: &[&[f32]; LANES],
     outs: &mut [&mut [f32]; LANES],
+    first: usize,
     n: usize,
 ) {
-    const CHUNK: usize = 64;
     let [mut x1, mut x2, mut y1, mut y2] = *st;
-    let mut rows = [[0.0f64; LANES]; CHUNK];
+    let mut rows = [[0.0f64; LANES]; CONTROL_FRAMES];
     let mut pos = 0;
+    let mut period = 0;
     while pos < n {
-        let len = CHUNK.min(n - pos);
+        let len = if period == 0 { first } else { CONTROL_FRAMES }.min(n - pos);
         for (l, x) in inputs.iter().enumerate() {
             let have = x.len().saturating_sub(pos).min(len);
             let src = x.get(pos..pos + have).unwrap_or(&[]);
@@ -690,7 +693,8 @@ fn detect_lanes_generic<const FMA: bool>(
                 row[l] = 0.0;
             }
         }
-        for row in rows[..len].iter_mut() {
+        let mut peak = [0.0f32; LANES];
+        for row in rows[..len].iter() {
             let x = *row;
             let mut y = [0.0f64; LANES];
             for l in 0..LANES {
@@ -698,26 +702,28 @@ fn detect_lanes_generic<const FMA: bool>(
                 let t = mul_add::<FMA>(c.b2[l], x2[l], t);
                 let t = mul_add::<FMA>(-c.a2[l], y2[l], t);
                 y[l] = mul_add::<FMA>(-c.a1[l], y1[l], t);
+                let a = (y[l] as f32).abs();
+                // False for NaN and infinity alike.
+                let finite = a < f32::INFINITY;
+                peak[l] = if finite && a > peak[l] { a } else { peak[l] };
             }
             x2 = x1;
             x1 = x;
             y2 = y1;
             y1 = y;
-            *row = y;
         }
-        for (l, o) in outs.iter_mut().enumerate() {
-            if o.len() >= pos + len {
-                for (d, row) in o[pos..pos + len].iter_mut().zip(&rows[..len]) {
-                    *d = (row[l] as f32).abs();
-                }
+        for (o, p) in outs.iter_mut().zip(peak) {
+            if let Some(d) = o.get_mut(period) {
+                *d = p;
             }
         }
         pos += len;
+        period += 1;
     }
     *st = [x1, x2, y1, y2];
 }
 
 dispatch! {
     /// Eight detector lanes side by side (see `detect_lanes_generic`).
-    fn detect_lanes(c: &LaneCoeffs, st: &mut [[f64; LANES]; 4], inputs: &[&[f32]; LANES], outs: &mut [&mut [f32]; LANES], n: usize) => detect_lanes_generic
+    fn detect_lanes(c: &LaneCoeffs, st: &mut [[f64; LANES]; 4], inputs: &[&[f32]; LANES], outs: &mut [&mut [f32]; LANES], first: usize, n: usize) => detect_lanes_generic
 }

@@ -27,6 +27,7 @@ pub mod filter;
 pub mod gain;
 pub mod gate;
 pub mod mixer;
+pub(crate) mod pair;
 pub mod pan;
 pub mod reverb;
 pub(crate) mod sidechain;
