@@ -20,7 +20,7 @@
 //!
 //! The control periods lie on a grid counted from `prepare`, so the output does not depend on
 //! the block size. Every band's sections run as one cascade, two channels at a time as the lanes
-//! of one [pair](super::pair) of `f64`; the detectors yield one peak per control period.
+//! of one pair of `f64` (`mix/pair.rs`); the detectors yield one peak per control period.
 
 use alloc::vec;
 use alloc::vec::Vec;

@@ -6,7 +6,8 @@
 //! cascade's latency from input to output is then two multiply-adds per section (not five), so
 //! the CPU overlaps many sections and frames. Used where a processor runs a fixed network of
 //! sections per frame: the [crossover network](super::crossover) and the
-//! [dynamic EQ](super::dynamic_eq).
+//! [dynamic EQ](super::dynamic_eq). Two sections that read the same input (a crossover's first
+//! low-pass and its all-pass) run as one [`Quad`] of four lanes, one 256-bit vector.
 
 use super::biquad::Coeffs;
 use crate::cpu::{dispatch, mul_add};
@@ -50,6 +51,89 @@ pub(crate) fn step<const FMA: bool>(c: &Coeffs, s: &mut PairState, x: Pair) -> P
     s.y2 = s.y1;
     s.y1 = y;
     y
+}
+
+/// Two sections' memory side by side as four lanes (two pairs), for two sections that read
+/// the same input in one step of a 256-bit vector.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Quad {
+    x1: [f64; 4],
+    x2: [f64; 4],
+    y1: [f64; 4],
+    y2: [f64; 4],
+}
+
+/// Coefficients of a [`Quad`], per lane.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct QuadCoeffs {
+    b0: [f64; 4],
+    b1: [f64; 4],
+    b2: [f64; 4],
+    a1: [f64; 4],
+    a2: [f64; 4],
+}
+
+impl Quad {
+    /// Sections `c` (memory `s`, lanes 0 and 1) and `d` (memory `t`, lanes 2 and 3).
+    #[inline(always)]
+    pub(crate) fn join(s: &PairState, t: &PairState, c: &Coeffs, d: &Coeffs) -> (Quad, QuadCoeffs) {
+        let j = |a: Pair, b: Pair| [a[0], a[1], b[0], b[1]];
+        let k = |a: f64, b: f64| [a, a, b, b];
+        (
+            Quad {
+                x1: j(s.x1, t.x1),
+                x2: j(s.x2, t.x2),
+                y1: j(s.y1, t.y1),
+                y2: j(s.y2, t.y2),
+            },
+            QuadCoeffs {
+                b0: k(c.b0, d.b0),
+                b1: k(c.b1, d.b1),
+                b2: k(c.b2, d.b2),
+                a1: k(c.a1, d.a1),
+                a2: k(c.a2, d.a2),
+            },
+        )
+    }
+
+    /// The two sections' memory again.
+    #[inline(always)]
+    pub(crate) fn split(&self) -> (PairState, PairState) {
+        let h = |v: [f64; 4]| ([v[0], v[1]], [v[2], v[3]]);
+        let ((x1a, x1b), (x2a, x2b)) = (h(self.x1), h(self.x2));
+        let ((y1a, y1b), (y2a, y2b)) = (h(self.y1), h(self.y2));
+        (
+            PairState {
+                x1: x1a,
+                x2: x2a,
+                y1: y1a,
+                y2: y2a,
+            },
+            PairState {
+                x1: x1b,
+                x2: x2b,
+                y1: y1b,
+                y2: y2b,
+            },
+        )
+    }
+
+    /// One step on all four lanes (the arithmetic of [`step`]).
+    #[inline(always)]
+    pub(crate) fn step<const FMA: bool>(&mut self, c: &QuadCoeffs, x: [f64; 4]) -> [f64; 4] {
+        let mut y = [0.0; 4];
+        for l in 0..4 {
+            let t = mul_add::<FMA>(c.b2[l], self.x2[l], c.b1[l] * self.x1[l]);
+            let t = mul_add::<FMA>(-c.a2[l], self.y2[l], t);
+            let t = mul_add::<FMA>(c.b0[l], x[l], t);
+            y[l] = mul_add::<FMA>(-c.a1[l], self.y1[l], t);
+        }
+        self.x2 = self.x1;
+        self.x1 = x;
+        self.y2 = self.y1;
+        self.y1 = y;
+        y
+    }
 }
 
 /// `a − b` lane by lane.
