@@ -122,6 +122,49 @@ fn mixing(c: &mut Criterion) {
     let mut comp = Compressor::new();
     comp.set_threshold_db(-24.0).unwrap();
     bench_mono(c, "compressor_mono", Box::new(comp));
+    // Issue 15's dynamics: a gate (open on this programme, as on most of a take), a de-esser
+    // (split band, reducing), a dynamic EQ with four dynamic bands, a 4-band multiband
+    // compressor (Linkwitz-Riley, every band compressing).
+    let mut gate = mixmaster::mix::Gate::new();
+    gate.set_threshold_db(-30.0).unwrap();
+    bench(c, "gate", Box::new(gate));
+    let mut ds = mixmaster::mix::DeEsser::new();
+    ds.set_threshold_db(-40.0).unwrap();
+    bench(c, "deesser", Box::new(ds));
+    let mut deq = mixmaster::mix::DynamicEq::new();
+    for (kind, f, range) in [
+        (FilterKind::LowShelf, 100.0, -4.0),
+        (FilterKind::Peaking, 300.0, -6.0),
+        (FilterKind::Peaking, 2500.0, 4.0),
+        (FilterKind::HighShelf, 8000.0, -6.0),
+    ] {
+        deq.add_band(
+            mixmaster::mix::biquad::Design {
+                kind,
+                frequency_hz: f,
+                q: 1.0,
+                gain_db: 0.0,
+            },
+            mixmaster::mix::Dynamics {
+                threshold_db: -40.0,
+                ratio: 3.0,
+                range_db: range,
+                ..mixmaster::mix::Dynamics::default()
+            },
+        )
+        .unwrap();
+    }
+    bench(c, "dynamic_eq_4", Box::new(deq));
+    let mut mb = mixmaster::master::MultibandCompressor::new(
+        4,
+        mixmaster::master::CrossoverMode::LinkwitzRiley,
+    )
+    .unwrap();
+    for b in 1..=4 {
+        mb.set_param_by_name(&format!("band{b}_threshold_db"), -30.0)
+            .unwrap();
+    }
+    bench(c, "multiband_4_lr", Box::new(mb));
     // Copy-only baseline, to read the others against.
     let input = stereo_signal(FRAMES);
     let mut buf = input.clone();

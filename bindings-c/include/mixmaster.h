@@ -90,7 +90,7 @@
 /** The version as text; compare with mm_version(). */
 #define MM_VERSION_STRING "0.1.0"
 /** How many processor kinds the registry has (mm_kind_count()). */
-#define MM_KIND_COUNT 13
+#define MM_KIND_COUNT 17
 
 /* gain: A level change in dB, smoothed per sample, with mute. */
 /** Index of kind "gain" (mm_kind_get). */
@@ -186,14 +186,154 @@
 #define MM_CONVOLUTION_REVERB_GAIN_DB 1
 #define MM_CONVOLUTION_REVERB_PARAM_COUNT 2
 
+/* gate: Noise gate / downward expander: range, ratio, hysteresis, hold, lookahead, sidechain band-pass, stereo link. */
+/** Index of kind "gate" (mm_kind_get). */
+#define MM_KIND_GATE 8
+/** `threshold_db`: -100 to 0 dB, default -40. Level (peak of the key) at which the gate opens. */
+#define MM_GATE_THRESHOLD_DB 0
+/** `range_db`: 0 to 100 dB, default 60. How far the gate closes (attenuation when closed). */
+#define MM_GATE_RANGE_DB 1
+/** `ratio`: 1 to 100 :1, default 100. Expansion below the threshold: dB of attenuation per dB under it, plus one (100 = ∞: a gate). */
+#define MM_GATE_RATIO 2
+/** `attack_ms`: 0.01 to 500 ms, default 1. Time to open from fully closed to fully open (linear in amplitude). */
+#define MM_GATE_ATTACK_MS 3
+/** `hold_ms`: 0 to 2000 ms, default 20. Time the gate stays open after the key falls below threshold − hysteresis. */
+#define MM_GATE_HOLD_MS 4
+/** `release_ms`: 1 to 5000 ms, default 100. Time to close from fully open to fully closed (linear in dB). */
+#define MM_GATE_RELEASE_MS 5
+/** `hysteresis_db`: 0 to 24 dB, default 3. The gate closes only this far below the threshold (prevents chatter). */
+#define MM_GATE_HYSTERESIS_DB 6
+/** `sidechain_hpf_hz`: 0 to 20000 Hz, default 0. High-pass on the key (0 = off). */
+#define MM_GATE_SIDECHAIN_HPF_HZ 7
+/** `sidechain_lpf_hz`: 20 to 20000 Hz, default 20000. Low-pass on the key (20000 = off). */
+#define MM_GATE_SIDECHAIN_LPF_HZ 8
+#define MM_GATE_PARAM_COUNT 9
+
+/* deesser: De-esser: high-pass or band-pass detector, threshold and amount, split-band or wideband reduction, listen. */
+/** Index of kind "deesser" (mm_kind_get). */
+#define MM_KIND_DEESSER 9
+/** `frequency_hz`: 1000 to 20000 Hz, default 6000. Detector frequency: the high-pass split, or the band-pass centre. */
+#define MM_DEESSER_FREQUENCY_HZ 0
+/** `q`: 0.1 to 10, default 1. Width of the band-pass detector (band-pass mode). */
+#define MM_DEESSER_Q 1
+/** `threshold_db`: -80 to 0 dB, default -30. Peak level of the detector band above which it is reduced. */
+#define MM_DEESSER_THRESHOLD_DB 2
+/** `amount_db`: 0 to 40 dB, default 6. Largest reduction. */
+#define MM_DEESSER_AMOUNT_DB 3
+/** `attack_ms`: 0.05 to 100 ms, default 1. Time constant of the reduction rising. */
+#define MM_DEESSER_ATTACK_MS 4
+/** `release_ms`: 1 to 1000 ms, default 60. Time constant of the reduction falling. */
+#define MM_DEESSER_RELEASE_MS 5
+/** `listen`: 0 or 1, default 0. Output the detector band alone (to tune frequency and Q). */
+#define MM_DEESSER_LISTEN 6
+#define MM_DEESSER_PARAM_COUNT 7
+
+/* dynamic_eq: Equalizer whose peaking and shelving bands move their gain with the level in their band (threshold, ratio, attack, release, range, sidechain). */
+/** Index of kind "dynamic_eq" (mm_kind_get). */
+#define MM_KIND_DYNAMIC_EQ 10
+#define MM_DYNAMIC_EQ_PARAM_COUNT 0
+
 /* linear_phase_eq: The biquad EQ's magnitude as a linear-phase FIR (partitioned FFT convolution); latency (taps-1)/2 + partition. */
 /** Index of kind "linear_phase_eq" (mm_kind_get). */
-#define MM_KIND_LINEAR_PHASE_EQ 8
+#define MM_KIND_LINEAR_PHASE_EQ 11
 #define MM_LINEAR_PHASE_EQ_PARAM_COUNT 0
+
+/* multiband_compressor: 2 to 5 bands split by Linkwitz-Riley (or linear-phase) crossovers, a compressor per band, solo and bypass per band, linked or unlinked. */
+/** Index of kind "multiband_compressor" (mm_kind_get). */
+#define MM_KIND_MULTIBAND_COMPRESSOR 12
+/** `crossover1_hz`: 20 to 20000 Hz, default 120. Crossover frequency 1 (the lowest `bands − 1` crossovers are used, in ascending order). */
+#define MM_MULTIBAND_COMPRESSOR_CROSSOVER1_HZ 0
+/** `crossover2_hz`: 20 to 20000 Hz, default 1000. Crossover frequency 2 (the lowest `bands − 1` crossovers are used, in ascending order). */
+#define MM_MULTIBAND_COMPRESSOR_CROSSOVER2_HZ 1
+/** `crossover3_hz`: 20 to 20000 Hz, default 6000. Crossover frequency 3 (the lowest `bands − 1` crossovers are used, in ascending order). */
+#define MM_MULTIBAND_COMPRESSOR_CROSSOVER3_HZ 2
+/** `crossover4_hz`: 20 to 20000 Hz, default 12000. Crossover frequency 4 (the lowest `bands − 1` crossovers are used, in ascending order). */
+#define MM_MULTIBAND_COMPRESSOR_CROSSOVER4_HZ 3
+/** `band1_threshold_db`: -80 to 0 dB, default -24. Threshold of band 1's compressor. */
+#define MM_MULTIBAND_COMPRESSOR_BAND1_THRESHOLD_DB 4
+/** `band1_ratio`: 1 to 100 :1, default 2. Ratio of band 1's compressor (1 = none). */
+#define MM_MULTIBAND_COMPRESSOR_BAND1_RATIO 5
+/** `band1_knee_db`: 0 to 24 dB, default 6. Knee of band 1's compressor. */
+#define MM_MULTIBAND_COMPRESSOR_BAND1_KNEE_DB 6
+/** `band1_attack_ms`: 0.01 to 500 ms, default 10. Attack time constant of band 1's compressor. */
+#define MM_MULTIBAND_COMPRESSOR_BAND1_ATTACK_MS 7
+/** `band1_release_ms`: 1 to 5000 ms, default 100. Release time constant of band 1's compressor. */
+#define MM_MULTIBAND_COMPRESSOR_BAND1_RELEASE_MS 8
+/** `band1_makeup_db`: -24 to 48 dB, default 0. Makeup gain of band 1. */
+#define MM_MULTIBAND_COMPRESSOR_BAND1_MAKEUP_DB 9
+/** `band1_solo`: 0 or 1, default 0. Solo band 1 (only soloed bands are heard). */
+#define MM_MULTIBAND_COMPRESSOR_BAND1_SOLO 10
+/** `band1_bypass`: 0 or 1, default 0. Bypass band 1's compressor. */
+#define MM_MULTIBAND_COMPRESSOR_BAND1_BYPASS 11
+/** `band2_threshold_db`: -80 to 0 dB, default -24. Threshold of band 2's compressor. */
+#define MM_MULTIBAND_COMPRESSOR_BAND2_THRESHOLD_DB 12
+/** `band2_ratio`: 1 to 100 :1, default 2. Ratio of band 2's compressor (1 = none). */
+#define MM_MULTIBAND_COMPRESSOR_BAND2_RATIO 13
+/** `band2_knee_db`: 0 to 24 dB, default 6. Knee of band 2's compressor. */
+#define MM_MULTIBAND_COMPRESSOR_BAND2_KNEE_DB 14
+/** `band2_attack_ms`: 0.01 to 500 ms, default 10. Attack time constant of band 2's compressor. */
+#define MM_MULTIBAND_COMPRESSOR_BAND2_ATTACK_MS 15
+/** `band2_release_ms`: 1 to 5000 ms, default 100. Release time constant of band 2's compressor. */
+#define MM_MULTIBAND_COMPRESSOR_BAND2_RELEASE_MS 16
+/** `band2_makeup_db`: -24 to 48 dB, default 0. Makeup gain of band 2. */
+#define MM_MULTIBAND_COMPRESSOR_BAND2_MAKEUP_DB 17
+/** `band2_solo`: 0 or 1, default 0. Solo band 2 (only soloed bands are heard). */
+#define MM_MULTIBAND_COMPRESSOR_BAND2_SOLO 18
+/** `band2_bypass`: 0 or 1, default 0. Bypass band 2's compressor. */
+#define MM_MULTIBAND_COMPRESSOR_BAND2_BYPASS 19
+/** `band3_threshold_db`: -80 to 0 dB, default -24. Threshold of band 3's compressor. */
+#define MM_MULTIBAND_COMPRESSOR_BAND3_THRESHOLD_DB 20
+/** `band3_ratio`: 1 to 100 :1, default 2. Ratio of band 3's compressor (1 = none). */
+#define MM_MULTIBAND_COMPRESSOR_BAND3_RATIO 21
+/** `band3_knee_db`: 0 to 24 dB, default 6. Knee of band 3's compressor. */
+#define MM_MULTIBAND_COMPRESSOR_BAND3_KNEE_DB 22
+/** `band3_attack_ms`: 0.01 to 500 ms, default 10. Attack time constant of band 3's compressor. */
+#define MM_MULTIBAND_COMPRESSOR_BAND3_ATTACK_MS 23
+/** `band3_release_ms`: 1 to 5000 ms, default 100. Release time constant of band 3's compressor. */
+#define MM_MULTIBAND_COMPRESSOR_BAND3_RELEASE_MS 24
+/** `band3_makeup_db`: -24 to 48 dB, default 0. Makeup gain of band 3. */
+#define MM_MULTIBAND_COMPRESSOR_BAND3_MAKEUP_DB 25
+/** `band3_solo`: 0 or 1, default 0. Solo band 3 (only soloed bands are heard). */
+#define MM_MULTIBAND_COMPRESSOR_BAND3_SOLO 26
+/** `band3_bypass`: 0 or 1, default 0. Bypass band 3's compressor. */
+#define MM_MULTIBAND_COMPRESSOR_BAND3_BYPASS 27
+/** `band4_threshold_db`: -80 to 0 dB, default -24. Threshold of band 4's compressor. */
+#define MM_MULTIBAND_COMPRESSOR_BAND4_THRESHOLD_DB 28
+/** `band4_ratio`: 1 to 100 :1, default 2. Ratio of band 4's compressor (1 = none). */
+#define MM_MULTIBAND_COMPRESSOR_BAND4_RATIO 29
+/** `band4_knee_db`: 0 to 24 dB, default 6. Knee of band 4's compressor. */
+#define MM_MULTIBAND_COMPRESSOR_BAND4_KNEE_DB 30
+/** `band4_attack_ms`: 0.01 to 500 ms, default 10. Attack time constant of band 4's compressor. */
+#define MM_MULTIBAND_COMPRESSOR_BAND4_ATTACK_MS 31
+/** `band4_release_ms`: 1 to 5000 ms, default 100. Release time constant of band 4's compressor. */
+#define MM_MULTIBAND_COMPRESSOR_BAND4_RELEASE_MS 32
+/** `band4_makeup_db`: -24 to 48 dB, default 0. Makeup gain of band 4. */
+#define MM_MULTIBAND_COMPRESSOR_BAND4_MAKEUP_DB 33
+/** `band4_solo`: 0 or 1, default 0. Solo band 4 (only soloed bands are heard). */
+#define MM_MULTIBAND_COMPRESSOR_BAND4_SOLO 34
+/** `band4_bypass`: 0 or 1, default 0. Bypass band 4's compressor. */
+#define MM_MULTIBAND_COMPRESSOR_BAND4_BYPASS 35
+/** `band5_threshold_db`: -80 to 0 dB, default -24. Threshold of band 5's compressor. */
+#define MM_MULTIBAND_COMPRESSOR_BAND5_THRESHOLD_DB 36
+/** `band5_ratio`: 1 to 100 :1, default 2. Ratio of band 5's compressor (1 = none). */
+#define MM_MULTIBAND_COMPRESSOR_BAND5_RATIO 37
+/** `band5_knee_db`: 0 to 24 dB, default 6. Knee of band 5's compressor. */
+#define MM_MULTIBAND_COMPRESSOR_BAND5_KNEE_DB 38
+/** `band5_attack_ms`: 0.01 to 500 ms, default 10. Attack time constant of band 5's compressor. */
+#define MM_MULTIBAND_COMPRESSOR_BAND5_ATTACK_MS 39
+/** `band5_release_ms`: 1 to 5000 ms, default 100. Release time constant of band 5's compressor. */
+#define MM_MULTIBAND_COMPRESSOR_BAND5_RELEASE_MS 40
+/** `band5_makeup_db`: -24 to 48 dB, default 0. Makeup gain of band 5. */
+#define MM_MULTIBAND_COMPRESSOR_BAND5_MAKEUP_DB 41
+/** `band5_solo`: 0 or 1, default 0. Solo band 5 (only soloed bands are heard). */
+#define MM_MULTIBAND_COMPRESSOR_BAND5_SOLO 42
+/** `band5_bypass`: 0 or 1, default 0. Bypass band 5's compressor. */
+#define MM_MULTIBAND_COMPRESSOR_BAND5_BYPASS 43
+#define MM_MULTIBAND_COMPRESSOR_PARAM_COUNT 44
 
 /* limiter: True-peak lookahead limiter: holds the ceiling on the 16x reconstructed waveform and on BS.1770 meters, smooth gain, latency = lookahead + 16 frames (+ 23 from 96 to 192 kHz). */
 /** Index of kind "limiter" (mm_kind_get). */
-#define MM_KIND_LIMITER 9
+#define MM_KIND_LIMITER 13
 /** `ceiling_dbtp`: -30 to 0 dBTP, default -1. True-peak ceiling the output stays under. */
 #define MM_LIMITER_CEILING_DBTP 0
 /** `release_ms`: 1 to 2000 ms, default 100. Time constant of the gain recovering after a peak. */
@@ -204,7 +344,7 @@
 
 /* saturation: Oversampled tanh soft clipper, symmetric (odd harmonics) or asymmetric (even too), DC-blocked. */
 /** Index of kind "saturation" (mm_kind_get). */
-#define MM_KIND_SATURATION 10
+#define MM_KIND_SATURATION 14
 /** `drive_db`: 0 to 36 dB, default 6. Gain into the curve: more drive, more harmonics. */
 #define MM_SATURATION_DRIVE_DB 0
 /** `output_db`: -36 to 12 dB, default 0. Gain after the curve. */
@@ -215,7 +355,7 @@
 
 /* stereo_width: Mid/side stereo width with an optional mono bass below a crossover. */
 /** Index of kind "stereo_width" (mm_kind_get). */
-#define MM_KIND_STEREO_WIDTH 11
+#define MM_KIND_STEREO_WIDTH 15
 /** `width`: 0 to 2, default 1. Side level relative to mid: 0 mono, 1 unchanged, 2 twice as wide. */
 #define MM_STEREO_WIDTH_WIDTH 0
 /** `bass_mono_hz`: 0 to 500 Hz, default 0. Below this frequency the side is removed (0 = off). */
@@ -224,7 +364,7 @@
 
 /* dither: TPDF dither and quantization to a word length (optionally noise-shaped); outputs the codes as floats. */
 /** Index of kind "dither" (mm_kind_get). */
-#define MM_KIND_DITHER 12
+#define MM_KIND_DITHER 16
 #define MM_DITHER_PARAM_COUNT 0
 
 /* ---- End of the generated registry section ---- */

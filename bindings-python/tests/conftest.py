@@ -32,7 +32,7 @@ def channels_for(desc):
 
 def default_settings(desc):
     """Settings that build the kind usefully (the equalizers get bands)."""
-    if any(o["name"] == "bands" for o in desc["options"]):
+    if any(o["name"] == "bands" and o["type"] == "list" for o in desc["options"]):
         return {"bands": [{"kind": "peaking", "frequency_hz": 1000.0, "gain_db": 4.0, "q": 1.0},
                           {"kind": "high_shelf", "frequency_hz": 8000.0, "gain_db": -3.0}]}
     return {}

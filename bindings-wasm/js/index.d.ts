@@ -846,6 +846,338 @@ export declare class ConvolutionReverb extends Processor {
   settings(): Required<ConvolutionReverbOptions> & Record<string, SettingValue>;
 }
 
+/** Options of `Gate` (registry kind `gate`): every one optional, camelCase. */
+export interface GateOptions {
+  /**
+   * Channels share one gain (from the loudest key) instead of one each.
+   * Default true. Setting it rebuilds the processor (fresh state).
+   */
+  linked?: boolean;
+  /**
+   * Delay of the audio against the key, so the gate is open when a transient arrives (reported as latency).
+   * 0 to 20 ms; default 0. Setting it rebuilds the processor (fresh state).
+   */
+  lookaheadMs?: number;
+  /**
+   * Level (peak of the key) at which the gate opens.
+   * -100 to 0 dB; default -40. Automatable: changes are smoothed.
+   */
+  thresholdDb?: number;
+  /**
+   * How far the gate closes (attenuation when closed).
+   * 0 to 100 dB; default 60. Automatable: changes are smoothed.
+   */
+  rangeDb?: number;
+  /**
+   * Expansion below the threshold: dB of attenuation per dB under it, plus one (100 = ∞: a gate).
+   * 1 to 100 :1; default 100. Automatable: changes are smoothed.
+   */
+  ratio?: number;
+  /**
+   * Time to open from fully closed to fully open (linear in amplitude).
+   * 0.01 to 500 ms; default 1. Automatable: changes are smoothed.
+   */
+  attackMs?: number;
+  /**
+   * Time the gate stays open after the key falls below threshold − hysteresis.
+   * 0 to 2000 ms; default 20. Automatable: changes are smoothed.
+   */
+  holdMs?: number;
+  /**
+   * Time to close from fully open to fully closed (linear in dB).
+   * 1 to 5000 ms; default 100. Automatable: changes are smoothed.
+   */
+  releaseMs?: number;
+  /**
+   * The gate closes only this far below the threshold (prevents chatter).
+   * 0 to 24 dB; default 3. Automatable: changes are smoothed.
+   */
+  hysteresisDb?: number;
+  /**
+   * High-pass on the key (0 = off).
+   * 0 to 20000 Hz; default 0. Automatable: changes are smoothed.
+   */
+  sidechainHpfHz?: number;
+  /**
+   * Low-pass on the key (20000 = off).
+   * 20 to 20000 Hz; default 20000. Automatable: changes are smoothed.
+   */
+  sidechainLpfHz?: number;
+}
+
+/**
+ * Noise gate / downward expander: range, ratio, hysteresis, hold, lookahead, sidechain band-pass, stereo link.
+ *
+ * Registry kind `gate`; channels: any.
+ */
+export declare class Gate extends Processor {
+  /** The registry kind. */
+  static readonly kind: "gate";
+  constructor(options?: GateOptions);
+  /**
+   * Channels share one gain (from the loudest key) instead of one each.
+   * Default true. Setting it rebuilds the processor (fresh state).
+   */
+  linked: boolean;
+  /**
+   * Delay of the audio against the key, so the gate is open when a transient arrives (reported as latency).
+   * 0 to 20 ms; default 0. Setting it rebuilds the processor (fresh state).
+   */
+  lookaheadMs: number;
+  /**
+   * Level (peak of the key) at which the gate opens.
+   * -100 to 0 dB; default -40. Automatable: changes are smoothed.
+   */
+  thresholdDb: number;
+  /**
+   * How far the gate closes (attenuation when closed).
+   * 0 to 100 dB; default 60. Automatable: changes are smoothed.
+   */
+  rangeDb: number;
+  /**
+   * Expansion below the threshold: dB of attenuation per dB under it, plus one (100 = ∞: a gate).
+   * 1 to 100 :1; default 100. Automatable: changes are smoothed.
+   */
+  ratio: number;
+  /**
+   * Time to open from fully closed to fully open (linear in amplitude).
+   * 0.01 to 500 ms; default 1. Automatable: changes are smoothed.
+   */
+  attackMs: number;
+  /**
+   * Time the gate stays open after the key falls below threshold − hysteresis.
+   * 0 to 2000 ms; default 20. Automatable: changes are smoothed.
+   */
+  holdMs: number;
+  /**
+   * Time to close from fully open to fully closed (linear in dB).
+   * 1 to 5000 ms; default 100. Automatable: changes are smoothed.
+   */
+  releaseMs: number;
+  /**
+   * The gate closes only this far below the threshold (prevents chatter).
+   * 0 to 24 dB; default 3. Automatable: changes are smoothed.
+   */
+  hysteresisDb: number;
+  /**
+   * High-pass on the key (0 = off).
+   * 0 to 20000 Hz; default 0. Automatable: changes are smoothed.
+   */
+  sidechainHpfHz: number;
+  /**
+   * Low-pass on the key (20000 = off).
+   * 20 to 20000 Hz; default 20000. Automatable: changes are smoothed.
+   */
+  sidechainLpfHz: number;
+  settings(): Required<GateOptions> & Record<string, SettingValue>;
+}
+
+/** Options of `DeEsser` (registry kind `deesser`): every one optional, camelCase. */
+export interface DeEsserOptions {
+  /**
+   * Detector band: everything above frequency_hz (Linkwitz-Riley 24 dB/oct), or a band-pass at frequency_hz with q.
+   * One of "high_pass", "band_pass"; default "high_pass". Setting it rebuilds the processor (fresh state).
+   */
+  detector?: "high_pass" | "band_pass";
+  /**
+   * Reduce only the detector band (split) or the whole signal (wideband).
+   * One of "split", "wideband"; default "split". Setting it rebuilds the processor (fresh state).
+   */
+  mode?: "split" | "wideband";
+  /**
+   * Channels share one reduction (from the largest peak) instead of one each.
+   * Default true. Setting it rebuilds the processor (fresh state).
+   */
+  linked?: boolean;
+  /**
+   * Detector frequency: the high-pass split, or the band-pass centre.
+   * 1000 to 20000 Hz; default 6000. Automatable: changes are smoothed.
+   */
+  frequencyHz?: number;
+  /**
+   * Width of the band-pass detector (band-pass mode).
+   * 0.1 to 10; default 1. Automatable: changes are smoothed.
+   */
+  q?: number;
+  /**
+   * Peak level of the detector band above which it is reduced.
+   * -80 to 0 dB; default -30. Automatable: changes are smoothed.
+   */
+  thresholdDb?: number;
+  /**
+   * Largest reduction.
+   * 0 to 40 dB; default 6. Automatable: changes are smoothed.
+   */
+  amountDb?: number;
+  /**
+   * Time constant of the reduction rising.
+   * 0.05 to 100 ms; default 1. Automatable: changes are smoothed.
+   */
+  attackMs?: number;
+  /**
+   * Time constant of the reduction falling.
+   * 1 to 1000 ms; default 60. Automatable: changes are smoothed.
+   */
+  releaseMs?: number;
+  /**
+   * Output the detector band alone (to tune frequency and Q).
+   * On or off (automatable); default false.
+   */
+  listen?: boolean | number;
+}
+
+/**
+ * De-esser: high-pass or band-pass detector, threshold and amount, split-band or wideband reduction, listen.
+ *
+ * Registry kind `deesser`; channels: any.
+ */
+export declare class DeEsser extends Processor {
+  /** The registry kind. */
+  static readonly kind: "deesser";
+  constructor(options?: DeEsserOptions);
+  /**
+   * Detector band: everything above frequency_hz (Linkwitz-Riley 24 dB/oct), or a band-pass at frequency_hz with q.
+   * One of "high_pass", "band_pass"; default "high_pass". Setting it rebuilds the processor (fresh state).
+   */
+  detector: "high_pass" | "band_pass";
+  /**
+   * Reduce only the detector band (split) or the whole signal (wideband).
+   * One of "split", "wideband"; default "split". Setting it rebuilds the processor (fresh state).
+   */
+  mode: "split" | "wideband";
+  /**
+   * Channels share one reduction (from the largest peak) instead of one each.
+   * Default true. Setting it rebuilds the processor (fresh state).
+   */
+  linked: boolean;
+  /**
+   * Detector frequency: the high-pass split, or the band-pass centre.
+   * 1000 to 20000 Hz; default 6000. Automatable: changes are smoothed.
+   */
+  frequencyHz: number;
+  /**
+   * Width of the band-pass detector (band-pass mode).
+   * 0.1 to 10; default 1. Automatable: changes are smoothed.
+   */
+  q: number;
+  /**
+   * Peak level of the detector band above which it is reduced.
+   * -80 to 0 dB; default -30. Automatable: changes are smoothed.
+   */
+  thresholdDb: number;
+  /**
+   * Largest reduction.
+   * 0 to 40 dB; default 6. Automatable: changes are smoothed.
+   */
+  amountDb: number;
+  /**
+   * Time constant of the reduction rising.
+   * 0.05 to 100 ms; default 1. Automatable: changes are smoothed.
+   */
+  attackMs: number;
+  /**
+   * Time constant of the reduction falling.
+   * 1 to 1000 ms; default 60. Automatable: changes are smoothed.
+   */
+  releaseMs: number;
+  /**
+   * Output the detector band alone (to tune frequency and Q).
+   * On or off (automatable); default false.
+   */
+  listen: boolean;
+  settings(): Required<DeEsserOptions> & Record<string, SettingValue>;
+}
+
+/** One table of `DynamicEQ`'s `bands`: The bands, in order: a filter band (kind, order, frequency_hz, q, gain_db) with threshold_db, ratio, attack_ms, release_ms, range_db, sidechain, enabled. */
+export interface DynamicEQBandsItem {
+  /**
+   * Filter type (Audio EQ Cookbook, Butterworth, Linkwitz-Riley).
+   * One of "low_pass", "high_pass", "band_pass", "notch", "all_pass", "peaking", "low_shelf", "high_shelf", "low_pass_1", "high_pass_1", "butterworth_low_pass", "butterworth_high_pass", "linkwitz_riley_low_pass", "linkwitz_riley_high_pass"; default "peaking".
+   */
+  kind?: "low_pass" | "high_pass" | "band_pass" | "notch" | "all_pass" | "peaking" | "low_shelf" | "high_shelf" | "low_pass_1" | "high_pass_1" | "butterworth_low_pass" | "butterworth_high_pass" | "linkwitz_riley_low_pass" | "linkwitz_riley_high_pass";
+  /**
+   * Slope of pass filters: low_pass/high_pass of order 1 are first-order, 2 the cookbook (with Q), 3 to 8 Butterworth; Linkwitz-Riley takes 2, 4, 6 or 8.
+   * A whole number, 1 to 8; default 2.
+   */
+  order?: number;
+  /**
+   * Cutoff or centre frequency; below Nyquist.
+   * 1 to 768000 Hz; default 1000.
+   */
+  frequencyHz?: number;
+  /**
+   * Quality factor.
+   * 0.001 to 100; default 0.7071067811865476.
+   */
+  q?: number;
+  /**
+   * Boost or cut of peaking and shelving bands.
+   * -36 to 36 dB; default 0.
+   */
+  gainDb?: number;
+  /**
+   * Level (peak of the band) above which the gain moves.
+   * -80 to 0 dB; default -30.
+   */
+  thresholdDb?: number;
+  /**
+   * dB over the threshold per dB of gain change, plus one (1 = static).
+   * 1 to 100 :1; default 1.
+   */
+  ratio?: number;
+  /**
+   * Time constant of the gain moving away from its static value.
+   * 0.1 to 500 ms; default 10.
+   */
+  attackMs?: number;
+  /**
+   * Time constant of the gain returning.
+   * 1 to 5000 ms; default 100.
+   */
+  releaseMs?: number;
+  /**
+   * Largest gain change: negative cuts above the threshold, positive boosts.
+   * -36 to 36 dB; default -6.
+   */
+  rangeDb?: number;
+  /**
+   * The band's detector listens to the sidechain key (when one is given).
+   * Default false.
+   */
+  sidechain?: boolean;
+  /**
+   * Whether the band runs.
+   * Default true.
+   */
+  enabled?: boolean;
+}
+
+/** Options of `DynamicEQ` (registry kind `dynamic_eq`): every one optional, camelCase. */
+export interface DynamicEQOptions {
+  /**
+   * The bands, in order: a filter band (kind, order, frequency_hz, q, gain_db) with threshold_db, ratio, attack_ms, release_ms, range_db, sidechain, enabled.
+   * A list of tables; default []. Setting it rebuilds the processor (fresh state).
+   */
+  bands?: DynamicEQBandsItem[];
+}
+
+/**
+ * Equalizer whose peaking and shelving bands move their gain with the level in their band (threshold, ratio, attack, release, range, sidechain).
+ *
+ * Registry kind `dynamic_eq`; channels: any.
+ */
+export declare class DynamicEQ extends Processor {
+  /** The registry kind. */
+  static readonly kind: "dynamic_eq";
+  constructor(options?: DynamicEQOptions);
+  /**
+   * The bands, in order: a filter band (kind, order, frequency_hz, q, gain_db) with threshold_db, ratio, attack_ms, release_ms, range_db, sidechain, enabled.
+   * A list of tables; default []. Setting it rebuilds the processor (fresh state).
+   */
+  bands: DynamicEQBandsItem[];
+  settings(): Required<DynamicEQOptions> & Record<string, SettingValue>;
+}
+
 /** One table of `LinearPhaseEQ`'s `bands`: The bands whose combined magnitude it takes: tables of kind, order, frequency_hz, q, gain_db. */
 export interface LinearPhaseEQBandsItem {
   /**
@@ -919,6 +1251,492 @@ export declare class LinearPhaseEQ extends Processor {
    */
   partition: number;
   settings(): Required<LinearPhaseEQOptions> & Record<string, SettingValue>;
+}
+
+/** Options of `MultibandCompressor` (registry kind `multiband_compressor`): every one optional, camelCase. */
+export interface MultibandCompressorOptions {
+  /**
+   * Number of bands.
+   * A whole number, 2 to 5; default 4. Setting it rebuilds the processor (fresh state).
+   */
+  bands?: number;
+  /**
+   * Linkwitz-Riley 24 dB/oct (flat magnitude sum, no latency) or linear-phase FIRs (the sum is the delayed input; feature std).
+   * One of "linkwitz_riley", "linear_phase"; default "linkwitz_riley". Setting it rebuilds the processor (fresh state).
+   */
+  crossover?: "linkwitz_riley" | "linear_phase";
+  /**
+   * Channels share one gain per band (from the loudest) instead of one each.
+   * Default true. Setting it rebuilds the processor (fresh state).
+   */
+  linked?: boolean;
+  /**
+   * Crossover frequency 1 (the lowest `bands − 1` crossovers are used, in ascending order).
+   * 20 to 20000 Hz; default 120. Automatable: changes are smoothed.
+   */
+  crossover1Hz?: number;
+  /**
+   * Crossover frequency 2 (the lowest `bands − 1` crossovers are used, in ascending order).
+   * 20 to 20000 Hz; default 1000. Automatable: changes are smoothed.
+   */
+  crossover2Hz?: number;
+  /**
+   * Crossover frequency 3 (the lowest `bands − 1` crossovers are used, in ascending order).
+   * 20 to 20000 Hz; default 6000. Automatable: changes are smoothed.
+   */
+  crossover3Hz?: number;
+  /**
+   * Crossover frequency 4 (the lowest `bands − 1` crossovers are used, in ascending order).
+   * 20 to 20000 Hz; default 12000. Automatable: changes are smoothed.
+   */
+  crossover4Hz?: number;
+  /**
+   * Threshold of band 1's compressor.
+   * -80 to 0 dB; default -24. Automatable: changes are smoothed.
+   */
+  band1ThresholdDb?: number;
+  /**
+   * Ratio of band 1's compressor (1 = none).
+   * 1 to 100 :1; default 2. Automatable: changes are smoothed.
+   */
+  band1Ratio?: number;
+  /**
+   * Knee of band 1's compressor.
+   * 0 to 24 dB; default 6. Automatable: changes are smoothed.
+   */
+  band1KneeDb?: number;
+  /**
+   * Attack time constant of band 1's compressor.
+   * 0.01 to 500 ms; default 10. Automatable: changes are smoothed.
+   */
+  band1AttackMs?: number;
+  /**
+   * Release time constant of band 1's compressor.
+   * 1 to 5000 ms; default 100. Automatable: changes are smoothed.
+   */
+  band1ReleaseMs?: number;
+  /**
+   * Makeup gain of band 1.
+   * -24 to 48 dB; default 0. Automatable: changes are smoothed.
+   */
+  band1MakeupDb?: number;
+  /**
+   * Solo band 1 (only soloed bands are heard).
+   * On or off (automatable); default false.
+   */
+  band1Solo?: boolean | number;
+  /**
+   * Bypass band 1's compressor.
+   * On or off (automatable); default false.
+   */
+  band1Bypass?: boolean | number;
+  /**
+   * Threshold of band 2's compressor.
+   * -80 to 0 dB; default -24. Automatable: changes are smoothed.
+   */
+  band2ThresholdDb?: number;
+  /**
+   * Ratio of band 2's compressor (1 = none).
+   * 1 to 100 :1; default 2. Automatable: changes are smoothed.
+   */
+  band2Ratio?: number;
+  /**
+   * Knee of band 2's compressor.
+   * 0 to 24 dB; default 6. Automatable: changes are smoothed.
+   */
+  band2KneeDb?: number;
+  /**
+   * Attack time constant of band 2's compressor.
+   * 0.01 to 500 ms; default 10. Automatable: changes are smoothed.
+   */
+  band2AttackMs?: number;
+  /**
+   * Release time constant of band 2's compressor.
+   * 1 to 5000 ms; default 100. Automatable: changes are smoothed.
+   */
+  band2ReleaseMs?: number;
+  /**
+   * Makeup gain of band 2.
+   * -24 to 48 dB; default 0. Automatable: changes are smoothed.
+   */
+  band2MakeupDb?: number;
+  /**
+   * Solo band 2 (only soloed bands are heard).
+   * On or off (automatable); default false.
+   */
+  band2Solo?: boolean | number;
+  /**
+   * Bypass band 2's compressor.
+   * On or off (automatable); default false.
+   */
+  band2Bypass?: boolean | number;
+  /**
+   * Threshold of band 3's compressor.
+   * -80 to 0 dB; default -24. Automatable: changes are smoothed.
+   */
+  band3ThresholdDb?: number;
+  /**
+   * Ratio of band 3's compressor (1 = none).
+   * 1 to 100 :1; default 2. Automatable: changes are smoothed.
+   */
+  band3Ratio?: number;
+  /**
+   * Knee of band 3's compressor.
+   * 0 to 24 dB; default 6. Automatable: changes are smoothed.
+   */
+  band3KneeDb?: number;
+  /**
+   * Attack time constant of band 3's compressor.
+   * 0.01 to 500 ms; default 10. Automatable: changes are smoothed.
+   */
+  band3AttackMs?: number;
+  /**
+   * Release time constant of band 3's compressor.
+   * 1 to 5000 ms; default 100. Automatable: changes are smoothed.
+   */
+  band3ReleaseMs?: number;
+  /**
+   * Makeup gain of band 3.
+   * -24 to 48 dB; default 0. Automatable: changes are smoothed.
+   */
+  band3MakeupDb?: number;
+  /**
+   * Solo band 3 (only soloed bands are heard).
+   * On or off (automatable); default false.
+   */
+  band3Solo?: boolean | number;
+  /**
+   * Bypass band 3's compressor.
+   * On or off (automatable); default false.
+   */
+  band3Bypass?: boolean | number;
+  /**
+   * Threshold of band 4's compressor.
+   * -80 to 0 dB; default -24. Automatable: changes are smoothed.
+   */
+  band4ThresholdDb?: number;
+  /**
+   * Ratio of band 4's compressor (1 = none).
+   * 1 to 100 :1; default 2. Automatable: changes are smoothed.
+   */
+  band4Ratio?: number;
+  /**
+   * Knee of band 4's compressor.
+   * 0 to 24 dB; default 6. Automatable: changes are smoothed.
+   */
+  band4KneeDb?: number;
+  /**
+   * Attack time constant of band 4's compressor.
+   * 0.01 to 500 ms; default 10. Automatable: changes are smoothed.
+   */
+  band4AttackMs?: number;
+  /**
+   * Release time constant of band 4's compressor.
+   * 1 to 5000 ms; default 100. Automatable: changes are smoothed.
+   */
+  band4ReleaseMs?: number;
+  /**
+   * Makeup gain of band 4.
+   * -24 to 48 dB; default 0. Automatable: changes are smoothed.
+   */
+  band4MakeupDb?: number;
+  /**
+   * Solo band 4 (only soloed bands are heard).
+   * On or off (automatable); default false.
+   */
+  band4Solo?: boolean | number;
+  /**
+   * Bypass band 4's compressor.
+   * On or off (automatable); default false.
+   */
+  band4Bypass?: boolean | number;
+  /**
+   * Threshold of band 5's compressor.
+   * -80 to 0 dB; default -24. Automatable: changes are smoothed.
+   */
+  band5ThresholdDb?: number;
+  /**
+   * Ratio of band 5's compressor (1 = none).
+   * 1 to 100 :1; default 2. Automatable: changes are smoothed.
+   */
+  band5Ratio?: number;
+  /**
+   * Knee of band 5's compressor.
+   * 0 to 24 dB; default 6. Automatable: changes are smoothed.
+   */
+  band5KneeDb?: number;
+  /**
+   * Attack time constant of band 5's compressor.
+   * 0.01 to 500 ms; default 10. Automatable: changes are smoothed.
+   */
+  band5AttackMs?: number;
+  /**
+   * Release time constant of band 5's compressor.
+   * 1 to 5000 ms; default 100. Automatable: changes are smoothed.
+   */
+  band5ReleaseMs?: number;
+  /**
+   * Makeup gain of band 5.
+   * -24 to 48 dB; default 0. Automatable: changes are smoothed.
+   */
+  band5MakeupDb?: number;
+  /**
+   * Solo band 5 (only soloed bands are heard).
+   * On or off (automatable); default false.
+   */
+  band5Solo?: boolean | number;
+  /**
+   * Bypass band 5's compressor.
+   * On or off (automatable); default false.
+   */
+  band5Bypass?: boolean | number;
+}
+
+/**
+ * 2 to 5 bands split by Linkwitz-Riley (or linear-phase) crossovers, a compressor per band, solo and bypass per band, linked or unlinked.
+ *
+ * Registry kind `multiband_compressor`; channels: any.
+ */
+export declare class MultibandCompressor extends Processor {
+  /** The registry kind. */
+  static readonly kind: "multiband_compressor";
+  constructor(options?: MultibandCompressorOptions);
+  /**
+   * Number of bands.
+   * A whole number, 2 to 5; default 4. Setting it rebuilds the processor (fresh state).
+   */
+  bands: number;
+  /**
+   * Linkwitz-Riley 24 dB/oct (flat magnitude sum, no latency) or linear-phase FIRs (the sum is the delayed input; feature std).
+   * One of "linkwitz_riley", "linear_phase"; default "linkwitz_riley". Setting it rebuilds the processor (fresh state).
+   */
+  crossover: "linkwitz_riley" | "linear_phase";
+  /**
+   * Channels share one gain per band (from the loudest) instead of one each.
+   * Default true. Setting it rebuilds the processor (fresh state).
+   */
+  linked: boolean;
+  /**
+   * Crossover frequency 1 (the lowest `bands − 1` crossovers are used, in ascending order).
+   * 20 to 20000 Hz; default 120. Automatable: changes are smoothed.
+   */
+  crossover1Hz: number;
+  /**
+   * Crossover frequency 2 (the lowest `bands − 1` crossovers are used, in ascending order).
+   * 20 to 20000 Hz; default 1000. Automatable: changes are smoothed.
+   */
+  crossover2Hz: number;
+  /**
+   * Crossover frequency 3 (the lowest `bands − 1` crossovers are used, in ascending order).
+   * 20 to 20000 Hz; default 6000. Automatable: changes are smoothed.
+   */
+  crossover3Hz: number;
+  /**
+   * Crossover frequency 4 (the lowest `bands − 1` crossovers are used, in ascending order).
+   * 20 to 20000 Hz; default 12000. Automatable: changes are smoothed.
+   */
+  crossover4Hz: number;
+  /**
+   * Threshold of band 1's compressor.
+   * -80 to 0 dB; default -24. Automatable: changes are smoothed.
+   */
+  band1ThresholdDb: number;
+  /**
+   * Ratio of band 1's compressor (1 = none).
+   * 1 to 100 :1; default 2. Automatable: changes are smoothed.
+   */
+  band1Ratio: number;
+  /**
+   * Knee of band 1's compressor.
+   * 0 to 24 dB; default 6. Automatable: changes are smoothed.
+   */
+  band1KneeDb: number;
+  /**
+   * Attack time constant of band 1's compressor.
+   * 0.01 to 500 ms; default 10. Automatable: changes are smoothed.
+   */
+  band1AttackMs: number;
+  /**
+   * Release time constant of band 1's compressor.
+   * 1 to 5000 ms; default 100. Automatable: changes are smoothed.
+   */
+  band1ReleaseMs: number;
+  /**
+   * Makeup gain of band 1.
+   * -24 to 48 dB; default 0. Automatable: changes are smoothed.
+   */
+  band1MakeupDb: number;
+  /**
+   * Solo band 1 (only soloed bands are heard).
+   * On or off (automatable); default false.
+   */
+  band1Solo: boolean;
+  /**
+   * Bypass band 1's compressor.
+   * On or off (automatable); default false.
+   */
+  band1Bypass: boolean;
+  /**
+   * Threshold of band 2's compressor.
+   * -80 to 0 dB; default -24. Automatable: changes are smoothed.
+   */
+  band2ThresholdDb: number;
+  /**
+   * Ratio of band 2's compressor (1 = none).
+   * 1 to 100 :1; default 2. Automatable: changes are smoothed.
+   */
+  band2Ratio: number;
+  /**
+   * Knee of band 2's compressor.
+   * 0 to 24 dB; default 6. Automatable: changes are smoothed.
+   */
+  band2KneeDb: number;
+  /**
+   * Attack time constant of band 2's compressor.
+   * 0.01 to 500 ms; default 10. Automatable: changes are smoothed.
+   */
+  band2AttackMs: number;
+  /**
+   * Release time constant of band 2's compressor.
+   * 1 to 5000 ms; default 100. Automatable: changes are smoothed.
+   */
+  band2ReleaseMs: number;
+  /**
+   * Makeup gain of band 2.
+   * -24 to 48 dB; default 0. Automatable: changes are smoothed.
+   */
+  band2MakeupDb: number;
+  /**
+   * Solo band 2 (only soloed bands are heard).
+   * On or off (automatable); default false.
+   */
+  band2Solo: boolean;
+  /**
+   * Bypass band 2's compressor.
+   * On or off (automatable); default false.
+   */
+  band2Bypass: boolean;
+  /**
+   * Threshold of band 3's compressor.
+   * -80 to 0 dB; default -24. Automatable: changes are smoothed.
+   */
+  band3ThresholdDb: number;
+  /**
+   * Ratio of band 3's compressor (1 = none).
+   * 1 to 100 :1; default 2. Automatable: changes are smoothed.
+   */
+  band3Ratio: number;
+  /**
+   * Knee of band 3's compressor.
+   * 0 to 24 dB; default 6. Automatable: changes are smoothed.
+   */
+  band3KneeDb: number;
+  /**
+   * Attack time constant of band 3's compressor.
+   * 0.01 to 500 ms; default 10. Automatable: changes are smoothed.
+   */
+  band3AttackMs: number;
+  /**
+   * Release time constant of band 3's compressor.
+   * 1 to 5000 ms; default 100. Automatable: changes are smoothed.
+   */
+  band3ReleaseMs: number;
+  /**
+   * Makeup gain of band 3.
+   * -24 to 48 dB; default 0. Automatable: changes are smoothed.
+   */
+  band3MakeupDb: number;
+  /**
+   * Solo band 3 (only soloed bands are heard).
+   * On or off (automatable); default false.
+   */
+  band3Solo: boolean;
+  /**
+   * Bypass band 3's compressor.
+   * On or off (automatable); default false.
+   */
+  band3Bypass: boolean;
+  /**
+   * Threshold of band 4's compressor.
+   * -80 to 0 dB; default -24. Automatable: changes are smoothed.
+   */
+  band4ThresholdDb: number;
+  /**
+   * Ratio of band 4's compressor (1 = none).
+   * 1 to 100 :1; default 2. Automatable: changes are smoothed.
+   */
+  band4Ratio: number;
+  /**
+   * Knee of band 4's compressor.
+   * 0 to 24 dB; default 6. Automatable: changes are smoothed.
+   */
+  band4KneeDb: number;
+  /**
+   * Attack time constant of band 4's compressor.
+   * 0.01 to 500 ms; default 10. Automatable: changes are smoothed.
+   */
+  band4AttackMs: number;
+  /**
+   * Release time constant of band 4's compressor.
+   * 1 to 5000 ms; default 100. Automatable: changes are smoothed.
+   */
+  band4ReleaseMs: number;
+  /**
+   * Makeup gain of band 4.
+   * -24 to 48 dB; default 0. Automatable: changes are smoothed.
+   */
+  band4MakeupDb: number;
+  /**
+   * Solo band 4 (only soloed bands are heard).
+   * On or off (automatable); default false.
+   */
+  band4Solo: boolean;
+  /**
+   * Bypass band 4's compressor.
+   * On or off (automatable); default false.
+   */
+  band4Bypass: boolean;
+  /**
+   * Threshold of band 5's compressor.
+   * -80 to 0 dB; default -24. Automatable: changes are smoothed.
+   */
+  band5ThresholdDb: number;
+  /**
+   * Ratio of band 5's compressor (1 = none).
+   * 1 to 100 :1; default 2. Automatable: changes are smoothed.
+   */
+  band5Ratio: number;
+  /**
+   * Knee of band 5's compressor.
+   * 0 to 24 dB; default 6. Automatable: changes are smoothed.
+   */
+  band5KneeDb: number;
+  /**
+   * Attack time constant of band 5's compressor.
+   * 0.01 to 500 ms; default 10. Automatable: changes are smoothed.
+   */
+  band5AttackMs: number;
+  /**
+   * Release time constant of band 5's compressor.
+   * 1 to 5000 ms; default 100. Automatable: changes are smoothed.
+   */
+  band5ReleaseMs: number;
+  /**
+   * Makeup gain of band 5.
+   * -24 to 48 dB; default 0. Automatable: changes are smoothed.
+   */
+  band5MakeupDb: number;
+  /**
+   * Solo band 5 (only soloed bands are heard).
+   * On or off (automatable); default false.
+   */
+  band5Solo: boolean;
+  /**
+   * Bypass band 5's compressor.
+   * On or off (automatable); default false.
+   */
+  band5Bypass: boolean;
+  settings(): Required<MultibandCompressorOptions> & Record<string, SettingValue>;
 }
 
 /** Options of `Limiter` (registry kind `limiter`): every one optional, camelCase. */
@@ -1138,7 +1956,14 @@ export interface ProcessorOptionsByKind {
   "reverb": ReverbOptions;
   "convolution_reverb": ConvolutionReverbOptions;
   "convolution": ConvolutionReverbOptions;
+  "gate": GateOptions;
+  "expander": GateOptions;
+  "deesser": DeEsserOptions;
+  "de_esser": DeEsserOptions;
+  "dynamic_eq": DynamicEQOptions;
   "linear_phase_eq": LinearPhaseEQOptions;
+  "multiband_compressor": MultibandCompressorOptions;
+  "multiband": MultibandCompressorOptions;
   "limiter": LimiterOptions;
   "saturation": SaturationOptions;
   "stereo_width": StereoWidthOptions;
@@ -1159,7 +1984,14 @@ export interface ProcessorByKind {
   "reverb": Reverb;
   "convolution_reverb": ConvolutionReverb;
   "convolution": ConvolutionReverb;
+  "gate": Gate;
+  "expander": Gate;
+  "deesser": DeEsser;
+  "de_esser": DeEsser;
+  "dynamic_eq": DynamicEQ;
   "linear_phase_eq": LinearPhaseEQ;
+  "multiband_compressor": MultibandCompressor;
+  "multiband": MultibandCompressor;
   "limiter": Limiter;
   "saturation": Saturation;
   "stereo_width": StereoWidth;

@@ -50,8 +50,20 @@ export const Reverb = make("reverb", "Reverb");
 /** Convolution reverb: a measured impulse response (mono, stereo or true stereo), zero latency. */
 export const ConvolutionReverb = make("convolution_reverb", "ConvolutionReverb");
 
+/** Noise gate / downward expander: range, ratio, hysteresis, hold, lookahead, sidechain band-pass, stereo link. */
+export const Gate = make("gate", "Gate");
+
+/** De-esser: high-pass or band-pass detector, threshold and amount, split-band or wideband reduction, listen. */
+export const DeEsser = make("deesser", "DeEsser");
+
+/** Equalizer whose peaking and shelving bands move their gain with the level in their band (threshold, ratio, attack, release, range, sidechain). */
+export const DynamicEQ = make("dynamic_eq", "DynamicEQ");
+
 /** The biquad EQ's magnitude as a linear-phase FIR (partitioned FFT convolution); latency (taps-1)/2 + partition. */
 export const LinearPhaseEQ = make("linear_phase_eq", "LinearPhaseEQ");
+
+/** 2 to 5 bands split by Linkwitz-Riley (or linear-phase) crossovers, a compressor per band, solo and bypass per band, linked or unlinked. */
+export const MultibandCompressor = make("multiband_compressor", "MultibandCompressor");
 
 /** True-peak lookahead limiter: holds the ceiling on the 16x reconstructed waveform and on BS.1770 meters, smooth gain, latency = lookahead + 16 frames (+ 23 from 96 to 192 kHz). */
 export const Limiter = make("limiter", "Limiter");

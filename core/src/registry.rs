@@ -31,10 +31,12 @@ use alloc::vec::Vec;
 use crate::error::{Error, Result};
 #[cfg(feature = "std")]
 use crate::master::LinearPhaseEq;
-use crate::master::{DitherProcessor, Limiter, Saturation, StereoWidth};
+use crate::master::{DitherProcessor, Limiter, MultibandCompressor, Saturation, StereoWidth};
 #[cfg(feature = "std")]
 use crate::mix::ConvolutionReverb;
-use crate::mix::{Compressor, Delay, Equalizer, Filter, Gain, Panner, Reverb};
+use crate::mix::{
+    Compressor, DeEsser, Delay, DynamicEq, Equalizer, Filter, Gain, Gate, Panner, Reverb,
+};
 use crate::param;
 use crate::processor::Processor;
 use crate::settings::{Describe, Description, Options, Settings, param_number, param_value};
@@ -89,7 +91,11 @@ kinds![
     Delay,
     Reverb,
     ConvolutionReverb,
+    Gate,
+    DeEsser,
+    DynamicEq,
     LinearPhaseEq,
+    MultibandCompressor,
     Limiter,
     Saturation,
     StereoWidth,
@@ -105,6 +111,10 @@ kinds![
     Compressor,
     Delay,
     Reverb,
+    Gate,
+    DeEsser,
+    DynamicEq,
+    MultibandCompressor,
     Limiter,
     Saturation,
     StereoWidth,

@@ -6,6 +6,7 @@ pub mod alloc_counter;
 pub mod kinds;
 pub mod reference;
 pub mod vectors;
+pub mod vocal;
 
 use mixmaster::{ProcessSpec, Processor};
 

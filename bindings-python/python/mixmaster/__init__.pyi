@@ -261,12 +261,97 @@ class ConvolutionReverb(Processor):
     gain_db: float
     def __init__(self, *, ir: Union[str, os.PathLike[str], Tuple[npt.NDArray[Any], float], None] = ..., predelay_ms: float = ..., mix: float = ..., gain_db: float = ...) -> None: ...
 
+class Gate(Processor):
+    """Noise gate / downward expander: range, ratio, hysteresis, hold, lookahead, sidechain band-pass, stereo link."""
+    linked: bool
+    lookahead_ms: float
+    threshold_db: float
+    range_db: float
+    ratio: float
+    attack_ms: float
+    hold_ms: float
+    release_ms: float
+    hysteresis_db: float
+    sidechain_hpf_hz: float
+    sidechain_lpf_hz: float
+    def __init__(self, *, linked: bool = ..., lookahead_ms: float = ..., threshold_db: float = ..., range_db: float = ..., ratio: float = ..., attack_ms: float = ..., hold_ms: float = ..., release_ms: float = ..., hysteresis_db: float = ..., sidechain_hpf_hz: float = ..., sidechain_lpf_hz: float = ...) -> None: ...
+
+class DeEsser(Processor):
+    """De-esser: high-pass or band-pass detector, threshold and amount, split-band or wideband reduction, listen."""
+    detector: Literal['high_pass', 'band_pass']
+    mode: Literal['split', 'wideband']
+    linked: bool
+    frequency_hz: float
+    q: float
+    threshold_db: float
+    amount_db: float
+    attack_ms: float
+    release_ms: float
+    listen: bool
+    def __init__(self, *, detector: Literal['high_pass', 'band_pass'] = ..., mode: Literal['split', 'wideband'] = ..., linked: bool = ..., frequency_hz: float = ..., q: float = ..., threshold_db: float = ..., amount_db: float = ..., attack_ms: float = ..., release_ms: float = ..., listen: bool = ...) -> None: ...
+
+class DynamicEQ(Processor):
+    """Equalizer whose peaking and shelving bands move their gain with the level in their band (threshold, ratio, attack, release, range, sidechain)."""
+    bands: List[Dict[str, Any]]
+    def __init__(self, *, bands: Sequence[Mapping[str, Any]] = ...) -> None: ...
+
 class LinearPhaseEQ(Processor):
     """The biquad EQ's magnitude as a linear-phase FIR (partitioned FFT convolution); latency (taps-1)/2 + partition."""
     bands: List[Dict[str, Any]]
     taps: int
     partition: int
     def __init__(self, *, bands: Sequence[Mapping[str, Any]] = ..., taps: int = ..., partition: int = ...) -> None: ...
+
+class MultibandCompressor(Processor):
+    """2 to 5 bands split by Linkwitz-Riley (or linear-phase) crossovers, a compressor per band, solo and bypass per band, linked or unlinked."""
+    bands: int
+    crossover: Literal['linkwitz_riley', 'linear_phase']
+    linked: bool
+    crossover1_hz: float
+    crossover2_hz: float
+    crossover3_hz: float
+    crossover4_hz: float
+    band1_threshold_db: float
+    band1_ratio: float
+    band1_knee_db: float
+    band1_attack_ms: float
+    band1_release_ms: float
+    band1_makeup_db: float
+    band1_solo: bool
+    band1_bypass: bool
+    band2_threshold_db: float
+    band2_ratio: float
+    band2_knee_db: float
+    band2_attack_ms: float
+    band2_release_ms: float
+    band2_makeup_db: float
+    band2_solo: bool
+    band2_bypass: bool
+    band3_threshold_db: float
+    band3_ratio: float
+    band3_knee_db: float
+    band3_attack_ms: float
+    band3_release_ms: float
+    band3_makeup_db: float
+    band3_solo: bool
+    band3_bypass: bool
+    band4_threshold_db: float
+    band4_ratio: float
+    band4_knee_db: float
+    band4_attack_ms: float
+    band4_release_ms: float
+    band4_makeup_db: float
+    band4_solo: bool
+    band4_bypass: bool
+    band5_threshold_db: float
+    band5_ratio: float
+    band5_knee_db: float
+    band5_attack_ms: float
+    band5_release_ms: float
+    band5_makeup_db: float
+    band5_solo: bool
+    band5_bypass: bool
+    def __init__(self, *, bands: int = ..., crossover: Literal['linkwitz_riley', 'linear_phase'] = ..., linked: bool = ..., crossover1_hz: float = ..., crossover2_hz: float = ..., crossover3_hz: float = ..., crossover4_hz: float = ..., band1_threshold_db: float = ..., band1_ratio: float = ..., band1_knee_db: float = ..., band1_attack_ms: float = ..., band1_release_ms: float = ..., band1_makeup_db: float = ..., band1_solo: bool = ..., band1_bypass: bool = ..., band2_threshold_db: float = ..., band2_ratio: float = ..., band2_knee_db: float = ..., band2_attack_ms: float = ..., band2_release_ms: float = ..., band2_makeup_db: float = ..., band2_solo: bool = ..., band2_bypass: bool = ..., band3_threshold_db: float = ..., band3_ratio: float = ..., band3_knee_db: float = ..., band3_attack_ms: float = ..., band3_release_ms: float = ..., band3_makeup_db: float = ..., band3_solo: bool = ..., band3_bypass: bool = ..., band4_threshold_db: float = ..., band4_ratio: float = ..., band4_knee_db: float = ..., band4_attack_ms: float = ..., band4_release_ms: float = ..., band4_makeup_db: float = ..., band4_solo: bool = ..., band4_bypass: bool = ..., band5_threshold_db: float = ..., band5_ratio: float = ..., band5_knee_db: float = ..., band5_attack_ms: float = ..., band5_release_ms: float = ..., band5_makeup_db: float = ..., band5_solo: bool = ..., band5_bypass: bool = ...) -> None: ...
 
 class Limiter(Processor):
     """True-peak lookahead limiter: holds the ceiling on the 16x reconstructed waveform and on BS.1770 meters, smooth gain, latency = lookahead + 16 frames (+ 23 from 96 to 192 kHz)."""

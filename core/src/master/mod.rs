@@ -7,6 +7,7 @@
 //! * [`width`]: mid/side stereo width with bass mono; [`dither`]: TPDF dither, noise shaping
 //!   and integer conversion;
 //! * [`saturation`]: oversampled soft clipping;
+//! * [`multiband`]: multiband compressor (Linkwitz–Riley or linear-phase crossovers);
 //! * `linear_phase_eq` (feature `std`): the biquad EQ's bands as a linear-phase FIR;
 //! * [`kweighting`], [`true_peak`] and [`reconstruction`] (the 16× reference reconstruction
 //!   the limiter and the precise true peak read): building blocks, usable alone.
@@ -17,6 +18,7 @@ pub mod limiter;
 #[cfg(feature = "std")]
 pub mod linear_phase_eq;
 pub mod loudness;
+pub mod multiband;
 pub mod normalize;
 pub mod reconstruction;
 pub mod saturation;
@@ -30,6 +32,7 @@ pub use linear_phase_eq::LinearPhaseEq;
 pub use loudness::{
     ChannelLayout, LoudnessMeter, LoudnessReport, MeterOptions, analyze, analyze_with,
 };
+pub use multiband::{CrossoverMode, MultibandCompressor};
 pub use normalize::{
     AlbumReport, Levels, NormalizeReport, Preset, Target, normalize, normalize_album,
 };
