@@ -226,7 +226,7 @@ pub enum OptionKind {
     /// Audio data (an impulse response). In settings its value is a name: a file name in
     /// session files (read, resampled and handed over by whoever reads files), or a label
     /// when a binding gives an array. The samples themselves reach the processor through
-    /// [`Processor::load_audio`](crate::Processor::load_audio).
+    /// [`Processor::load_audio`].
     Audio {
         /// The most channels it takes.
         max_channels: usize,

@@ -250,7 +250,7 @@ fn split<const W: usize>(
     }
 }
 
-/// What [`write`] had to do to the samples.
+/// What [`write()`] had to do to the samples.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Written {
     /// Samples beyond full scale that an integer format clipped (0 for float).
@@ -274,7 +274,7 @@ pub fn write(path: &Path, audio: &Audio, format: Format) -> Result<Written> {
     w.finish()
 }
 
-/// A WAV file written block by block (what [`write`] does in one call): the header for the
+/// A WAV file written block by block (what [`write()`] does in one call): the header for the
 /// frames announced at [`Writer::create`], samples appended as they come, the sizes patched at
 /// [`Writer::finish`].
 pub struct Writer {

@@ -5,7 +5,7 @@
 //! file, `ir = "hall.wav"`, which `mixmaster-io` reads and resamples; bindings pass arrays).
 //! Mono, stereo and true-stereo (four channels: L→L, L→R, R→L, R→R) responses; mono audio uses
 //! the response's first channel. Pre-delay, wet level and wet/dry mix; no added latency, by
-//! the [`PartitionedConvolver`](super::partitioned::PartitionedConvolver) under it.
+//! the [`PartitionedConvolver`] under it.
 //!
 //! `std` only (its FFT).
 
