@@ -343,35 +343,8 @@ pub fn cookbook(kind: FilterKind, fs: f64, f0: f64, q: f64, gain_db: f64) -> Coe
             -2.0 * cs,
             1.0 - alpha,
         ),
-        FilterKind::Peaking => Coeffs::normalised(
-            1.0 + alpha * a,
-            -2.0 * cs,
-            1.0 - alpha * a,
-            1.0 + alpha / a,
-            -2.0 * cs,
-            1.0 - alpha / a,
-        ),
-        FilterKind::LowShelf => {
-            let sa = 2.0 * math::sqrt(a) * alpha;
-            Coeffs::normalised(
-                a * ((a + 1.0) - (a - 1.0) * cs + sa),
-                2.0 * a * ((a - 1.0) - (a + 1.0) * cs),
-                a * ((a + 1.0) - (a - 1.0) * cs - sa),
-                (a + 1.0) + (a - 1.0) * cs + sa,
-                -2.0 * ((a - 1.0) + (a + 1.0) * cs),
-                (a + 1.0) + (a - 1.0) * cs - sa,
-            )
-        }
-        FilterKind::HighShelf => {
-            let sa = 2.0 * math::sqrt(a) * alpha;
-            Coeffs::normalised(
-                a * ((a + 1.0) + (a - 1.0) * cs + sa),
-                -2.0 * a * ((a - 1.0) + (a + 1.0) * cs),
-                a * ((a + 1.0) + (a - 1.0) * cs - sa),
-                (a + 1.0) - (a - 1.0) * cs + sa,
-                2.0 * ((a - 1.0) - (a + 1.0) * cs),
-                (a + 1.0) - (a - 1.0) * cs - sa,
-            )
+        FilterKind::Peaking | FilterKind::LowShelf | FilterKind::HighShelf => {
+            gain_section(kind, a, math::sqrt(a), cs, alpha)
         }
         FilterKind::LowPass1 | FilterKind::HighPass1 => {
             first_order(kind == FilterKind::HighPass1, f0, fs)
@@ -383,6 +356,44 @@ pub fn cookbook(kind: FilterKind, fs: f64, f0: f64, q: f64, gain_db: f64) -> Coe
         FilterKind::ButterworthHighPass(_) | FilterKind::LinkwitzRileyHighPass(_) => {
             first_order(true, f0, fs)
         }
+    }
+}
+
+/// The cookbook's peaking (any other `kind`), low-shelf and high-shelf sections from
+/// `A = 10^(gain/40)`, its square root, `cos w0` and `alpha`. Shared with the dynamic EQ, which
+/// recomputes its sections at control rate with a fast `A` (no `powf` per update).
+pub(crate) fn gain_section(kind: FilterKind, a: f64, sqrt_a: f64, cs: f64, alpha: f64) -> Coeffs {
+    match kind {
+        FilterKind::LowShelf => {
+            let sa = 2.0 * sqrt_a * alpha;
+            Coeffs::normalised(
+                a * ((a + 1.0) - (a - 1.0) * cs + sa),
+                2.0 * a * ((a - 1.0) - (a + 1.0) * cs),
+                a * ((a + 1.0) - (a - 1.0) * cs - sa),
+                (a + 1.0) + (a - 1.0) * cs + sa,
+                -2.0 * ((a - 1.0) + (a + 1.0) * cs),
+                (a + 1.0) + (a - 1.0) * cs - sa,
+            )
+        }
+        FilterKind::HighShelf => {
+            let sa = 2.0 * sqrt_a * alpha;
+            Coeffs::normalised(
+                a * ((a + 1.0) + (a - 1.0) * cs + sa),
+                -2.0 * a * ((a - 1.0) + (a + 1.0) * cs),
+                a * ((a + 1.0) + (a - 1.0) * cs - sa),
+                (a + 1.0) - (a - 1.0) * cs + sa,
+                2.0 * ((a - 1.0) - (a + 1.0) * cs),
+                (a + 1.0) - (a - 1.0) * cs - sa,
+            )
+        }
+        _ => Coeffs::normalised(
+            1.0 + alpha * a,
+            -2.0 * cs,
+            1.0 - alpha * a,
+            1.0 + alpha / a,
+            -2.0 * cs,
+            1.0 - alpha / a,
+        ),
     }
 }
 

@@ -25,7 +25,7 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use super::biquad::{Coeffs, Design, FilterKind, MAX_SECTIONS, cookbook};
+use super::biquad::{self, Coeffs, Design, FilterKind, MAX_SECTIONS, cookbook};
 use super::filter::{BAND_FIELDS, SectionState, design_from_options, design_settings};
 use super::pair::{PairState, run_cascade};
 use crate::cpu::{dispatch, mul_add};
@@ -173,49 +173,8 @@ impl Band {
     /// `alpha` (`A = 10^(gain/40)` by the fast exponential).
     fn section_at(&self, gain_db: f32) -> Coeffs {
         let a = db::fast_db_to_gain(0.5 * gain_db) as f64;
-        let (cs, alpha) = (self.cs, self.alpha);
-        let norm = |b0: f64, b1: f64, b2: f64, a0: f64, a1: f64, a2: f64| {
-            let inv = 1.0 / a0;
-            Coeffs {
-                b0: b0 * inv,
-                b1: b1 * inv,
-                b2: b2 * inv,
-                a1: a1 * inv,
-                a2: a2 * inv,
-            }
-        };
-        match self.design.kind {
-            FilterKind::LowShelf => {
-                let sa = 2.0 * db::fast_db_to_gain(0.25 * gain_db) as f64 * alpha;
-                norm(
-                    a * ((a + 1.0) - (a - 1.0) * cs + sa),
-                    2.0 * a * ((a - 1.0) - (a + 1.0) * cs),
-                    a * ((a + 1.0) - (a - 1.0) * cs - sa),
-                    (a + 1.0) + (a - 1.0) * cs + sa,
-                    -2.0 * ((a - 1.0) + (a + 1.0) * cs),
-                    (a + 1.0) + (a - 1.0) * cs - sa,
-                )
-            }
-            FilterKind::HighShelf => {
-                let sa = 2.0 * db::fast_db_to_gain(0.25 * gain_db) as f64 * alpha;
-                norm(
-                    a * ((a + 1.0) + (a - 1.0) * cs + sa),
-                    -2.0 * a * ((a - 1.0) + (a + 1.0) * cs),
-                    a * ((a + 1.0) + (a - 1.0) * cs - sa),
-                    (a + 1.0) - (a - 1.0) * cs + sa,
-                    2.0 * ((a - 1.0) - (a + 1.0) * cs),
-                    (a + 1.0) - (a - 1.0) * cs - sa,
-                )
-            }
-            _ => norm(
-                1.0 + alpha * a,
-                -2.0 * cs,
-                1.0 - alpha * a,
-                1.0 + alpha / a,
-                -2.0 * cs,
-                1.0 - alpha / a,
-            ),
-        }
+        let sqrt_a = db::fast_db_to_gain(0.25 * gain_db) as f64;
+        biquad::gain_section(self.design.kind, a, sqrt_a, self.cs, self.alpha)
     }
 
     /// End of a control period: the gain computer and smoothing on the period's peak, and the
