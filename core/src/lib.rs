@@ -73,6 +73,8 @@ extern crate std;
 #[cfg(not(any(feature = "std", feature = "libm")))]
 compile_error!("mixmaster needs feature `std` or feature `libm` for its math");
 
+#[cfg(feature = "std")]
+pub mod analysis;
 pub mod cpu;
 pub mod db;
 pub mod denormal;

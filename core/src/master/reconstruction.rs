@@ -264,10 +264,17 @@ impl PrecisePeak {
         self.sample_peak = 0.0;
     }
 
+    /// The largest reconstructed magnitude since the last call, starting a new window (the
+    /// history is kept: the windows join without a seam).
+    pub fn take_peak(&mut self) -> f32 {
+        core::mem::take(&mut self.peak)
+    }
+
     /// Feeds samples; non-finite samples count as silence. The estimate covers the waveform up
     /// to `CENTRE + 1` samples before the newest (the filter's look-ahead).
     pub fn add(&mut self, x: &[f32]) {
         let keep = TAPS - 1;
+        let mut own = 0.0f32;
         for chunk in x.chunks(CHUNK) {
             let n = chunk.len();
             let h = &mut self.history[..keep + n];
@@ -276,11 +283,7 @@ impl PrecisePeak {
                 *d = if s.is_finite() { *s } else { 0.0 };
                 let a = d.abs();
                 local = if a > local { a } else { local };
-                self.sample_peak = if a > self.sample_peak {
-                    a
-                } else {
-                    self.sample_peak
-                };
+                own = if a > own { a } else { own };
             }
             for v in &h[..keep] {
                 let a = v.abs();
@@ -298,11 +301,13 @@ impl PrecisePeak {
             }
             h.copy_within(n..n + keep, 0);
         }
-        self.peak = if self.sample_peak > self.peak {
-            self.sample_peak
+        // The samples themselves are peak candidates (the reconstruction passes through them).
+        self.sample_peak = if own > self.sample_peak {
+            own
         } else {
-            self.peak
+            self.sample_peak
         };
+        self.peak = if own > self.peak { own } else { self.peak };
     }
 
     /// The peak including the last `CENTRE + 1` sample periods, which need input after the

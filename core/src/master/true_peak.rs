@@ -216,6 +216,12 @@ impl TruePeak {
         self.sample_peak = 0.0;
     }
 
+    /// The true peak since the last call (or since the start), and starts a new window; the
+    /// interpolation history is kept, so the windows join without a seam.
+    pub fn take_peak(&mut self) -> f32 {
+        core::mem::take(&mut self.peak)
+    }
+
     /// Feeds samples; non-finite samples count as silence.
     pub fn add(&mut self, x: &[f32]) {
         let keep = self.interp.taps - 1;
@@ -326,6 +332,17 @@ impl PeakDetector {
         match self {
             PeakDetector::Standard(t) => t.reset(),
             PeakDetector::Precise(t) => t.reset(),
+        }
+    }
+
+    /// The true peak since the last call (linear), starting a new window without a seam in
+    /// the interpolation. The precise reading covers the waveform up to its look-ahead (a few
+    /// samples before the newest); [`PeakDetector::peak`] still reads the whole signal only
+    /// if no window was taken.
+    pub fn take_peak(&mut self) -> f32 {
+        match self {
+            PeakDetector::Standard(t) => t.take_peak(),
+            PeakDetector::Precise(t) => t.take_peak(),
         }
     }
 }
