@@ -1,9 +1,10 @@
 //! `mixmaster`: mix sessions, master to platform loudness targets and meter WAV files.
 //!
 //! Subcommands: `demo` (the built-in song, start here), `render SESSION.toml`, `master IN.wav`,
-//! `meter FILE.wav`. Every failure prints one line, `mixmaster: error: ...`, and exits 1;
+//! `meter FILE.wav`, `analyze FILE.wav`. Every failure prints one line, `mixmaster: error: ...`, and exits 1;
 //! usage mistakes exit 2 (from clap).
 
+mod analyze;
 mod demo;
 mod plot;
 mod processors;
@@ -135,6 +136,23 @@ enum Command {
         #[arg(long, value_enum, default_value = "standard")]
         true_peak: TruePeakArg,
     },
+    /// Analyse mixes: loudness and dynamics (PLR, PSR, crest, DR), 1/3-octave spectra of L/R/M/S,
+    /// stereo image and mono compatibility, faults, resonances and a platform preview.
+    Analyze {
+        /// Audio files (WAV, FLAC, MP3, Ogg Vorbis or AIFF), mono or stereo.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print one JSON object per file, one per line.
+        #[arg(long)]
+        json: bool,
+        /// Draw the spectra, correlation and loudness over time to this PNG (several files:
+        /// one PNG each, named after them).
+        #[arg(long)]
+        plot: Option<PathBuf>,
+        /// How true peak is read: `standard` (BS.1770 4x) or `precise` (16x reconstruction).
+        #[arg(long, value_enum, default_value = "standard")]
+        true_peak: TruePeakArg,
+    },
     /// List the processors a session insert can be, with their settings (from the registry).
     Processors {
         /// Only this kind (for example `compressor`).
@@ -232,6 +250,12 @@ fn run(cli: Cli) -> Result<()> {
             target_lufs,
             true_peak,
         } => run_meter(&files, json, plot.as_deref(), target_lufs, true_peak.into()),
+        Command::Analyze {
+            files,
+            json,
+            plot,
+            true_peak,
+        } => run_analyze(&files, json, plot.as_deref(), true_peak.into()),
         Command::Processors { kind, markdown } => processors::run(kind.as_deref(), markdown),
     }
 }
@@ -822,6 +846,59 @@ fn run_meter(
     Ok(())
 }
 
+/// Analyses every file it can read; as `meter`, each failure is an error line of its own.
+fn run_analyze(
+    files: &[PathBuf],
+    json: bool,
+    plot: Option<&Path>,
+    true_peak: TruePeakMode,
+) -> Result<()> {
+    let mut failed = 0;
+    for p in files {
+        let one = || -> Result<()> {
+            let out = plot.map(|o| plot_path(o, p, files.len() > 1));
+            if let Some(o) = &out {
+                check_plot_path(o)?;
+            }
+            let a = analyze::analyze_file(p, true_peak)?;
+            let name = p.display().to_string();
+            if json {
+                say(analyze::json(&name, &a))?;
+            } else {
+                say(analyze::text(&name, &a))?;
+            }
+            if let Some(o) = &out {
+                plot::analysis(o, &name, &a.analysis)?;
+            }
+            Ok(())
+        };
+        if let Err(e) = one() {
+            if files.len() == 1 {
+                return Err(e);
+            }
+            error_line(&e);
+            failed += 1;
+        }
+    }
+    if failed > 0 {
+        return Err(Reported.into());
+    }
+    Ok(())
+}
+
+/// The PNG for `file`: `out` itself, or with several files `out`'s stem, a dash and the file's.
+fn plot_path(out: &Path, file: &Path, several: bool) -> PathBuf {
+    if several {
+        let stem = file.file_stem().unwrap_or_default().to_string_lossy();
+        out.with_file_name(format!(
+            "{}-{stem}.png",
+            out.file_stem().unwrap_or_default().to_string_lossy()
+        ))
+    } else {
+        out.to_path_buf()
+    }
+}
+
 fn meter_one(
     p: &Path,
     several: bool,
@@ -843,15 +920,7 @@ fn meter_one(
         say(report::meter_text(&name, &m.report, &m.non_finite))?;
     }
     if let Some(out) = plot {
-        let out = if several {
-            let stem = p.file_stem().unwrap_or_default().to_string_lossy();
-            out.with_file_name(format!(
-                "{}-{stem}.png",
-                out.file_stem().unwrap_or_default().to_string_lossy()
-            ))
-        } else {
-            out.to_path_buf()
-        };
+        let out = plot_path(out, p, several);
         check_plot_path(&out)?;
         plot::loudness(&out, &name, &m.report, target_lufs)?;
     }

@@ -1222,3 +1222,86 @@ fn true_peak_precise_on_request_and_the_master_ceiling_checked_precisely() {
         stdout(&o)
     );
 }
+
+/// Writes a 24-bit stereo WAV whose samples are 16-bit values (`f(n)` on the 16-bit grid).
+fn wav_16_in_24(path: &Path, seconds: f64, f: impl Fn(usize) -> (f64, f64)) {
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: 48_000,
+        bits_per_sample: 24,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(path, spec).unwrap();
+    for n in 0..(seconds * 48_000.0) as usize {
+        let (l, r) = f(n);
+        for v in [l, r] {
+            let q = (v.clamp(-1.0, 1.0) * 32_767.0).round() as i32;
+            w.write_sample(q * 256).unwrap();
+        }
+    }
+    w.finalize().unwrap();
+}
+
+#[test]
+fn analyze_reports_faults_stereo_and_platforms_as_text_json_and_a_plot() {
+    let d = tmp("analyze");
+    let f = d.join("faulty.wav");
+    // 3 s of silence, then a tone whose right channel is inverted, clipped for 8 samples at 5 s;
+    // 16-bit values in a 24-bit file.
+    wav_16_in_24(&f, 16.0, |n| {
+        let t = n as f64 / 48_000.0;
+        if t < 3.0 {
+            return (0.0, 0.0);
+        }
+        let mut v = 0.5 * (2.0 * std::f64::consts::PI * 440.0 * t).sin();
+        let at = 5 * 48_000;
+        if (at..at + 8).contains(&n) {
+            v = 1.0;
+        }
+        (v, -v)
+    });
+    let o = run(&["analyze", f.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    for needle in [
+        "2 clipped run(s), longest 8 samples, at 0:05.00 (L), 0:05.00 (R)",
+        "polarity looks inverted",
+        "3.00 s of leading silence",
+        "16-bit audio in a 24-bit file",
+        "DR",
+        "youtube",
+        "correlation -1.00",
+    ] {
+        assert!(text.contains(needle), "`{needle}` not in:\n{text}");
+    }
+    let png = d.join("a.png");
+    let o = run(&[
+        "analyze",
+        "--json",
+        "--plot",
+        png.to_str().unwrap(),
+        f.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["faults"]["clipped_runs"], 2);
+    assert_eq!(v["faults"]["clipped"][0]["channel"], 0);
+    assert_eq!(v["faults"]["polarity_inverted"], true);
+    assert_eq!(v["faults"]["effective_bits"], 16);
+    assert_eq!(v["stereo"]["correlation"], -1.0);
+    assert!(v["dynamics"]["dr"]["official"].is_i64());
+    assert_eq!(v["spectrum"]["band_hz"].as_array().unwrap().len(), 30);
+    assert_eq!(v["platforms"].as_array().unwrap().len(), 8);
+    assert!(v["loudness"]["integrated_lufs"].is_f64());
+    assert!(std::fs::metadata(&png).unwrap().len() > 10_000);
+    // A 3-channel file is refused by name; a missing one is an error line of its own.
+    let three = d.join("three.wav");
+    sine_wav(&three, 3, 48_000, 1.0, -12.0, 16);
+    let o = run(&["analyze", three.to_str().unwrap()]);
+    fails_with(&o, "three.wav");
+    assert!(stderr(&o).contains("mono and stereo"), "{}", stderr(&o));
+    let o = run(&["analyze", "--json", f.to_str().unwrap(), "nope.wav"]);
+    assert!(!o.status.success());
+    assert_eq!(stdout(&o).lines().count(), 1);
+    assert!(stderr(&o).contains("nope.wav"));
+}

@@ -78,6 +78,15 @@ impl Input {
         }
     }
 
+    /// How the file stores its samples: "16-bit", "24-bit", "32-bit float" for WAV,
+    /// "compressed" for the formats decoded by symphonia.
+    pub fn sample_format(&self) -> &'static str {
+        match self {
+            Input::Wav(r) => r.sample_format(),
+            Input::Decoded(_) => "compressed",
+        }
+    }
+
     /// Frames in the file.
     pub fn frames(&self) -> usize {
         match self {

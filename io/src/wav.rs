@@ -68,6 +68,17 @@ enum Encoding {
 }
 
 impl Encoding {
+    /// How the samples are stored, in words ("16-bit", "32-bit float").
+    fn name(self) -> &'static str {
+        match self {
+            Encoding::U8 => "8-bit",
+            Encoding::I16 => "16-bit",
+            Encoding::I24 | Encoding::I24In32 => "24-bit",
+            Encoding::I32 => "32-bit",
+            Encoding::F32 => "32-bit float",
+        }
+    }
+
     fn width(self) -> usize {
         match self {
             Encoding::U8 => 1,
@@ -100,6 +111,11 @@ pub struct Reader {
 const READ_AHEAD_FRAMES: usize = 16_384;
 
 impl Reader {
+    /// How the file stores its samples, in words ("16-bit", "24-bit", "32-bit float").
+    pub fn sample_format(&self) -> &'static str {
+        self.encoding.name()
+    }
+
     /// Opens `path`: a clear error for a missing, empty, non-WAV, unsupported or truncated file.
     pub fn open(path: &Path) -> Result<Reader> {
         let shown = path.display().to_string();
