@@ -8,6 +8,7 @@
 //! Every entry point validates its input and turns every core error into a Python exception;
 //! the GIL is released while audio is processed.
 
+mod analysis;
 mod audio;
 mod errors;
 mod files;
@@ -28,6 +29,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(processor::run_chain, m)?)?;
     m.add_function(wrap_pyfunction!(processor::render_chain, m)?)?;
     m.add_function(wrap_pyfunction!(loudness::measure, m)?)?;
+    m.add_function(wrap_pyfunction!(analysis::analyze, m)?)?;
     m.add_function(wrap_pyfunction!(loudness::normalize, m)?)?;
     m.add_function(wrap_pyfunction!(loudness::normalize_album, m)?)?;
     m.add_function(wrap_pyfunction!(loudness::presets, m)?)?;

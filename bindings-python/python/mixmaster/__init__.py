@@ -425,6 +425,26 @@ def measure(
     return Measurement(_native.measure(audio, sample_rate, layout, hop_s, true_peak))
 
 
+def analyze(
+    audio: np.ndarray,
+    sample_rate: float,
+    *,
+    true_peak: str = "standard",
+) -> Dict[str, Any]:
+    """Analyses a mono or stereo mix, as ``mixmaster analyze --json`` does for a file: a dict
+    with ``loudness`` (the meter's figures and series), ``dynamics`` (PLR, PSR series and
+    minimum, crest factor per channel, ``dr``: the DR14 value as ``drmeter`` computes it, None
+    under 12 s), ``spectrum`` (1/3-octave band levels of left, right, mid and side in dB, and
+    fine curves in dB/Hz on a 1/24-octave grid), ``stereo`` (correlation overall, per 400 ms and
+    per band; width; balance; mono fold-down change and the bands it loses), ``faults``
+    (clipped runs, overs above 0 dBTP, DC offset, inverted polarity, leading and trailing
+    silence, effective bit depth, non-finite samples), ``resonances`` (each with a suggested
+    peaking cut in the session-file syntax) and ``platforms`` (the gain each preset's
+    normalization would apply). Series and curves are numpy arrays; ``-inf`` marks silence.
+    ``true_peak``: ``"standard"`` (BS.1770 4x) or ``"precise"`` (16x reconstruction)."""
+    return _native.analyze(audio, sample_rate, true_peak)
+
+
 LoudnessMeter = _native.LoudnessMeter
 LoudnessMeter.__doc__ = """A streaming loudness meter: ``LoudnessMeter(sample_rate, channels=2,
 layout=None, true_peak="standard")`` (``"precise"``: the 16x reconstruction; ``None``: no
@@ -824,6 +844,7 @@ __all__ = [
     "Session",
     "build_info",
     "measure",
+    "analyze",
     "normalize",
     "normalize_album",
     "processor",

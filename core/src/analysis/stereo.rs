@@ -30,7 +30,8 @@ pub const MONO_LOSS_SIGMAS: f64 = 3.0;
 pub struct MonoLoss {
     /// Nominal band centre, Hz.
     pub band_hz: f64,
-    /// Level of the fold-down (L+R)/2 against the mean of the channels, dB (negative).
+    /// Level of the fold-down (L+R)/2 against the mean of the channels, dB (negative; `-inf`
+    /// where it cancels completely).
     pub loss_db: f64,
 }
 
@@ -172,7 +173,7 @@ impl StereoStats {
             if loss < -MONO_LOSS_DB && r < -MONO_LOSS_SIGMAS / math::sqrt(dof) {
                 mono_loss_bands.push(MonoLoss {
                     band_hz: spectrum.nominal_hz[i],
-                    loss_db: loss.max(-200.0),
+                    loss_db: loss,
                 });
             }
         }

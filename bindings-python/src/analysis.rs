@@ -1,0 +1,184 @@
+//! Mix analysis for Python: `analyze(audio, sample_rate, true_peak)` returns the core's
+//! `Analysis` (the report `mixmaster analyze --json` prints) as nested dicts, with numpy arrays
+//! for the series and curves. No analysis happens here: this is a mapping of the core's report.
+
+use mixmaster::analysis::{AnalysisOptions, analyze_mix};
+use mixmaster::master::TruePeakMode;
+use numpy::PyArray1;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+use crate::audio;
+use crate::errors;
+
+fn array<'py>(py: Python<'py>, v: &[f64]) -> Bound<'py, PyAny> {
+    PyArray1::from_slice(py, v).into_any()
+}
+
+/// Analyses a mono or stereo programme: loudness and dynamics (PLR, PSR, crest, DR), 1/3-octave
+/// and fine spectra of L/R/M/S, stereo image and mono fold-down, faults, resonances and the
+/// platform preview.
+#[pyfunction]
+#[pyo3(signature = (audio, sample_rate, true_peak = "standard"))]
+pub fn analyze<'py>(
+    py: Python<'py>,
+    audio: &Bound<'py, PyAny>,
+    sample_rate: f64,
+    true_peak: &str,
+) -> PyResult<Bound<'py, PyDict>> {
+    let sr = audio::sample_rate(sample_rate)?;
+    let mode = TruePeakMode::from_name(true_peak).ok_or_else(|| {
+        PyValueError::new_err(format!(
+            "true_peak must be \"standard\" (BS.1770 4x) or \"precise\" (16x reconstruction), not {true_peak:?}"
+        ))
+    })?;
+    let input = audio::input(audio, "audio")?;
+    let mut store = Vec::new();
+    let refs = input.slices(&mut store)?;
+    let a = py
+        .detach(|| {
+            analyze_mix(
+                &refs,
+                sr,
+                AnalysisOptions {
+                    true_peak_mode: mode,
+                },
+            )
+        })
+        .map_err(errors::core)?;
+    let l = &a.loudness;
+    let loud = PyDict::new(py);
+    loud.set_item("integrated_lufs", l.integrated_lufs)?;
+    loud.set_item("loudness_range_lu", l.loudness_range_lu)?;
+    loud.set_item("true_peak_dbtp", l.true_peak_dbtp)?;
+    loud.set_item(
+        "true_peak_per_channel_dbtp",
+        l.true_peak_per_channel_dbtp.clone(),
+    )?;
+    loud.set_item("true_peak_mode", l.true_peak_mode.name())?;
+    loud.set_item("sample_peak_dbfs", l.sample_peak_dbfs)?;
+    loud.set_item("max_momentary_lufs", l.max_momentary_lufs)?;
+    loud.set_item("max_short_term_lufs", l.max_short_term_lufs)?;
+    loud.set_item("hop_s", l.hop_s)?;
+    loud.set_item("momentary_lufs", array(py, &l.momentary_lufs))?;
+    loud.set_item("short_term_lufs", array(py, &l.short_term_lufs))?;
+
+    let d = &a.dynamics;
+    let dyn_ = PyDict::new(py);
+    dyn_.set_item("plr_db", d.plr_db)?;
+    dyn_.set_item("psr_min_db", d.psr_min_db)?;
+    dyn_.set_item("psr_db", array(py, &d.psr_db))?;
+    dyn_.set_item("crest_db", d.crest_db.clone())?;
+    match &d.dynamic_range {
+        Some(r) => {
+            let dr = PyDict::new(py);
+            dr.set_item("value", r.value)?;
+            dr.set_item("official", r.official)?;
+            dr.set_item("per_channel", r.per_channel.clone())?;
+            dyn_.set_item("dr", dr)?;
+        }
+        None => dyn_.set_item("dr", py.None())?,
+    }
+
+    let s = &a.spectrum;
+    let spec = PyDict::new(py);
+    spec.set_item("band_hz", array(py, &s.nominal_hz))?;
+    spec.set_item("band_centre_hz", array(py, &s.band_hz))?;
+    for (k, v) in [
+        ("left_db", &s.left_db),
+        ("right_db", &s.right_db),
+        ("mid_db", &s.mid_db),
+        ("side_db", &s.side_db),
+        ("fine_hz", &s.fine_hz),
+        ("fine_left_db", &s.fine_left_db),
+        ("fine_right_db", &s.fine_right_db),
+        ("fine_mid_db", &s.fine_mid_db),
+        ("fine_side_db", &s.fine_side_db),
+    ] {
+        spec.set_item(k, array(py, v))?;
+    }
+
+    let st = &a.stereo;
+    let stereo = PyDict::new(py);
+    stereo.set_item("correlation", st.correlation)?;
+    stereo.set_item("correlation_low", st.correlation_low)?;
+    stereo.set_item("correlation_mid", st.correlation_mid)?;
+    stereo.set_item("correlation_high", st.correlation_high)?;
+    stereo.set_item("correlation_hop_s", st.correlation_hop_s)?;
+    stereo.set_item("correlation_series", array(py, &st.correlation_series))?;
+    stereo.set_item("width_db", st.width_db)?;
+    stereo.set_item("balance_lu", st.balance_lu)?;
+    stereo.set_item("mono_change_lu", st.mono_change_lu)?;
+    let bands = PyList::empty(py);
+    for b in &st.mono_loss_bands {
+        let e = PyDict::new(py);
+        e.set_item("band_hz", b.band_hz)?;
+        e.set_item("loss_db", b.loss_db)?;
+        bands.append(e)?;
+    }
+    stereo.set_item("mono_loss_bands", bands)?;
+
+    let f = &a.faults;
+    let faults = PyDict::new(py);
+    faults.set_item("clipped_runs", f.clipped_runs)?;
+    faults.set_item("longest_clipped_run", f.longest_clipped_run)?;
+    let clipped = PyList::empty(py);
+    for c in &f.clipped {
+        let e = PyDict::new(py);
+        e.set_item("time_s", c.time_s)?;
+        e.set_item("channel", c.channel)?;
+        e.set_item("samples", c.samples)?;
+        clipped.append(e)?;
+    }
+    faults.set_item("clipped", clipped)?;
+    faults.set_item("overs", f.overs)?;
+    let overs = PyList::empty(py);
+    for o in &f.over_times {
+        let e = PyDict::new(py);
+        e.set_item("time_s", o.time_s)?;
+        e.set_item("peak_dbtp", o.peak_dbtp)?;
+        overs.append(e)?;
+    }
+    faults.set_item("over_times", overs)?;
+    faults.set_item("dc_offset", f.dc_offset.clone())?;
+    faults.set_item("polarity_inverted", f.polarity_inverted)?;
+    faults.set_item("leading_silence_s", f.leading_silence_s)?;
+    faults.set_item("trailing_silence_s", f.trailing_silence_s)?;
+    faults.set_item("effective_bits", f.effective_bits)?;
+    faults.set_item("non_finite", f.non_finite.clone())?;
+
+    let res = PyList::empty(py);
+    for r in &a.resonances {
+        let e = PyDict::new(py);
+        e.set_item("frequency_hz", r.frequency_hz)?;
+        e.set_item("excess_db", r.excess_db)?;
+        e.set_item("q", r.q)?;
+        e.set_item("suggested_band", r.suggested_band())?;
+        res.append(e)?;
+    }
+    let plat = PyList::empty(py);
+    for p in &a.platforms {
+        let e = PyDict::new(py);
+        e.set_item("preset", p.preset.name())?;
+        e.set_item("target_lufs", p.target_lufs)?;
+        e.set_item("gain_db", p.gain_db)?;
+        e.set_item("plays_at_lufs", p.plays_at_lufs)?;
+        e.set_item("turns_up", p.turns_up)?;
+        e.set_item("needs_limiting", p.needs_limiting)?;
+        plat.append(e)?;
+    }
+
+    let out = PyDict::new(py);
+    out.set_item("sample_rate", a.sample_rate)?;
+    out.set_item("channels", a.channels)?;
+    out.set_item("duration_s", l.duration_s)?;
+    out.set_item("loudness", loud)?;
+    out.set_item("dynamics", dyn_)?;
+    out.set_item("spectrum", spec)?;
+    out.set_item("stereo", stereo)?;
+    out.set_item("faults", faults)?;
+    out.set_item("resonances", res)?;
+    out.set_item("platforms", plat)?;
+    Ok(out)
+}
