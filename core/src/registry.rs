@@ -29,9 +29,9 @@ use alloc::string::ToString;
 use alloc::vec::Vec;
 
 use crate::error::{Error, Result};
-#[cfg(feature = "std")]
-use crate::master::LinearPhaseEq;
 use crate::master::{DitherProcessor, Limiter, MultibandCompressor, Saturation, StereoWidth};
+#[cfg(feature = "std")]
+use crate::master::{LinearPhaseEq, MatchEq};
 #[cfg(feature = "std")]
 use crate::mix::ConvolutionReverb;
 use crate::mix::{
@@ -95,13 +95,14 @@ kinds![
     DeEsser,
     DynamicEq,
     LinearPhaseEq,
+    MatchEq,
     MultibandCompressor,
     Limiter,
     Saturation,
     StereoWidth,
     DitherProcessor,
 ];
-// The linear-phase EQ and the convolution reverb need `std` (their FFTs).
+// The linear-phase EQs and the convolution reverb need `std` (their FFTs).
 #[cfg(not(feature = "std"))]
 kinds![
     Gain,

@@ -56,14 +56,27 @@ pub fn usable_range(name: &str, min: f64, max: f64, sample_rate: f64) -> (f64, f
     (lo, hi)
 }
 
-/// Example band tables for a list option: a peaking band at 1 kHz +4 dB, a high shelf at
-/// 8 kHz −3 dB and a high-pass at 40 Hz. Panics if the list does not declare the fields
-/// used, so a list option of another shape is noticed.
+/// Example tables for a list option: for equalizer bands, a peaking band at 1 kHz +4 dB, a
+/// high shelf at 8 kHz −3 dB and a high-pass at 40 Hz; for a match EQ's curve, three points
+/// (100 Hz mid +3 dB, 1 kHz side −2 dB, 8 kHz mid −4 dB side +1 dB). Panics if the list does
+/// not declare the fields used, so a list option of another shape is noticed.
 pub fn example_tables(list: &OptionInfo) -> Vec<Settings> {
     let OptionKind::List { fields } = list.kind else {
         panic!("`{}` is not a list option", list.name)
     };
-    let tables: [&[(&str, Value)]; 3] = [
+    let point = |f: f64, m: f64, s: f64| -> Vec<(&str, Value)> {
+        vec![
+            ("frequency_hz", Value::from(f)),
+            ("mid_db", Value::from(m)),
+            ("side_db", Value::from(s)),
+        ]
+    };
+    let curve = [
+        point(100.0, 3.0, 0.0),
+        point(1000.0, 0.0, -2.0),
+        point(8000.0, -4.0, 1.0),
+    ];
+    let bands: [&[(&str, Value)]; 3] = [
         &[
             ("kind", Value::from("peaking")),
             ("frequency_hz", Value::from(1000.0)),
@@ -80,6 +93,11 @@ pub fn example_tables(list: &OptionInfo) -> Vec<Settings> {
             ("frequency_hz", Value::from(40.0)),
         ],
     ];
+    let tables: Vec<&[(&str, Value)]> = if fields.iter().any(|f| f.name == "mid_db") {
+        curve.iter().map(|p| &p[..]).collect()
+    } else {
+        bands.to_vec()
+    };
     tables
         .iter()
         .map(|t| {

@@ -9,6 +9,8 @@
 //!   the ends, effective bit depth;
 //! * [`resonance`]: narrow resonances, each as a suggested peaking cut;
 //! * [`platform`]: what each streaming platform's normalization would do to the file;
+//! * [`profile`] and [`matching`]: a programme's tonal profile, and the plan for mastering it
+//!   to one or more references (EQ, width and loudness match);
 //! * [`analyzer`]: the pass that drives them all and the [`Analysis`] report.
 //!
 //! Sits above [`crate::master`] (it reads the loudness meter and the true-peak detectors) and
@@ -17,7 +19,9 @@
 pub mod analyzer;
 pub mod dynamic_range;
 pub mod faults;
+pub mod matching;
 pub mod platform;
+pub mod profile;
 pub mod resonance;
 pub mod spectrum;
 pub mod stereo;
@@ -25,7 +29,9 @@ pub mod stereo;
 pub use analyzer::{Analysis, AnalysisOptions, Analyzer, Dynamics, analyze_mix};
 pub use dynamic_range::DynamicRange;
 pub use faults::Faults;
+pub use matching::{MatchPlan, MatchStrengths};
 pub use platform::PlatformPreview;
+pub use profile::{Profile, ProfileMeter, measure_profile};
 pub use resonance::Resonance;
 pub use spectrum::Spectrum;
 pub use stereo::Stereo;

@@ -102,6 +102,19 @@ impl core::fmt::Debug for Welch {
     }
 }
 
+/// One segment's spectra, as [`Welch::add_each`] hands them over.
+#[derive(Debug)]
+pub struct Segment<'a> {
+    /// Left channel's windowed FFT (bins 0 to n/2).
+    pub left: &'a [Complex<f32>],
+    /// Right channel's.
+    pub right: &'a [Complex<f32>],
+    /// Scale from |X|² to mean-square power per bin (one-sided bins take twice this).
+    pub norm: f64,
+    /// Hz per bin.
+    pub bin_hz: f64,
+}
+
 /// The averaged power spectra of a [`Welch`] accumulation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PowerSpectra {
@@ -173,6 +186,11 @@ impl Welch {
 
     /// Feeds a block of the left and right channels (equal lengths, finite samples).
     pub fn add(&mut self, left: &[f32], right: &[f32]) {
+        self.add_each(left, right, |_| {});
+    }
+
+    /// [`Welch::add`], calling `each` with every segment's spectra as it completes.
+    pub fn add_each(&mut self, left: &[f32], right: &[f32], mut each: impl FnMut(&Segment<'_>)) {
         let mut start = 0;
         while start < left.len() {
             let take = (self.n - self.fill).min(left.len() - start);
@@ -182,6 +200,12 @@ impl Welch {
             start += take;
             if self.fill == self.n {
                 self.segment();
+                each(&Segment {
+                    left: &self.spec[0],
+                    right: &self.spec[1],
+                    norm: self.norm,
+                    bin_hz: self.sample_rate / self.n as f64,
+                });
                 for b in &mut self.buf {
                     b.copy_within(self.hop.., 0);
                 }

@@ -78,6 +78,10 @@ struct PairState {
 /// [registry](crate::registry) as kind `"linear_phase_eq"` (see docs/processors.md).
 pub struct LinearPhaseEq {
     bands: Vec<Design>,
+    /// An extra magnitude curve: (frequency Hz, gain dB) points, ascending, interpolated
+    /// linearly in dB over log-frequency and held flat beyond the ends; scaled by `curve_scale`.
+    curve: Vec<(f64, f64)>,
+    curve_scale: f64,
     taps_override: Option<usize>,
     partition: usize,
     // Prepared state.
@@ -179,6 +183,8 @@ impl LinearPhaseEq {
         }
         Ok(LinearPhaseEq {
             bands: bands.to_vec(),
+            curve: Vec::new(),
+            curve_scale: 1.0,
             taps_override: None,
             partition: DEFAULT_PARTITION,
             taps: 0,
@@ -256,6 +262,63 @@ impl LinearPhaseEq {
         Ok(())
     }
 
+    /// Adds a free magnitude curve to the bands' response: `(frequency_hz, gain_db)` points in
+    /// ascending frequency (at least one; gains within ±60 dB), interpolated linearly in dB over
+    /// log-frequency and flat beyond the first and last points. Allocates: call it before
+    /// `prepare` (after, it applies at the next `prepare` or `reset`).
+    pub fn set_curve(&mut self, points: &[(f64, f64)]) -> Result<()> {
+        let mut last = 0.0;
+        for (i, &(f, g)) in points.iter().enumerate() {
+            validate::in_range("frequency_hz", f, Range::open_closed(0.0, 1_000_000.0))?;
+            validate::in_range("gain_db", g, Range::closed(-60.0, 60.0))?;
+            if i > 0 && f <= last {
+                return Err(Error::Parameter {
+                    name: "frequency_hz",
+                    value: f,
+                    range: Range::open_closed(last, 1_000_000.0),
+                    note: "curve points must be in ascending frequency",
+                });
+            }
+            last = f;
+        }
+        self.curve = points.to_vec();
+        if self.spec.is_some() {
+            self.pending = true;
+        }
+        Ok(())
+    }
+
+    /// The free curve's points.
+    pub fn curve(&self) -> &[(f64, f64)] {
+        &self.curve
+    }
+
+    /// Scales the free curve's gains (0 = flat, 1 = as given); the new filter crossfades in at
+    /// the next partition. Never allocates.
+    pub fn set_curve_scale(&mut self, scale: f64) -> Result<()> {
+        self.curve_scale = validate::in_range("strength", scale, Range::closed(0.0, 1.0))?;
+        if self.spec.is_some() {
+            self.pending = true;
+        }
+        Ok(())
+    }
+
+    /// The free curve's gain at `f` Hz, dB, scaled.
+    pub fn curve_db(&self, f: f64) -> f64 {
+        let c = &self.curve;
+        let g = match c.iter().position(|p| p.0 >= f) {
+            None => c.last().map_or(0.0, |p| p.1),
+            Some(0) => c[0].1,
+            Some(i) => {
+                let (f0, g0) = c[i - 1];
+                let (f1, g1) = c[i];
+                let t = math::ln(f / f0) / math::ln(f1 / f0);
+                g0 + t * (g1 - g0)
+            }
+        };
+        g * self.curve_scale
+    }
+
     /// The bands.
     pub fn bands(&self) -> &[Design] {
         &self.bands
@@ -278,7 +341,11 @@ impl LinearPhaseEq {
     }
 
     fn target_magnitude(&self, f: f64, fs: f64) -> f64 {
-        let mut m = 1.0;
+        let mut m = if self.curve.is_empty() {
+            1.0
+        } else {
+            crate::db::db_to_gain(self.curve_db(f.max(1e-3)))
+        };
         let mut s = [Coeffs::IDENTITY; MAX_SECTIONS];
         for b in &self.bands {
             let n = b.sections_unchecked(fs, &mut s);

@@ -9,6 +9,8 @@
 //! * [`saturation`]: oversampled soft clipping;
 //! * [`multiband`]: multiband compressor (Linkwitz–Riley or linear-phase crossovers);
 //! * `linear_phase_eq` (feature `std`): the biquad EQ's bands as a linear-phase FIR;
+//! * `match_eq` (feature `std`): a mid/side linear-phase EQ drawing a free curve (mastering to
+//!   a reference);
 //! * [`kweighting`], [`true_peak`] and [`reconstruction`] (the 16× reference reconstruction
 //!   the limiter and the precise true peak read): building blocks, usable alone.
 
@@ -18,6 +20,8 @@ pub mod limiter;
 #[cfg(feature = "std")]
 pub mod linear_phase_eq;
 pub mod loudness;
+#[cfg(feature = "std")]
+pub mod match_eq;
 pub mod multiband;
 pub mod normalize;
 pub mod reconstruction;
@@ -32,6 +36,8 @@ pub use linear_phase_eq::LinearPhaseEq;
 pub use loudness::{
     ChannelLayout, LoudnessMeter, LoudnessReport, MeterOptions, analyze, analyze_with,
 };
+#[cfg(feature = "std")]
+pub use match_eq::MatchEq;
 pub use multiband::{CrossoverMode, MultibandCompressor};
 pub use normalize::{
     AlbumReport, Levels, NormalizeReport, Preset, Target, normalize, normalize_album,

@@ -369,13 +369,21 @@ pub fn normalize_programme<P: Programme>(
     }
 }
 
-/// A programme held in memory.
-struct Memory<'a> {
+/// A programme held in memory (planar, all channels one length).
+#[derive(Debug)]
+pub struct InMemory<'a> {
     channels: &'a [Vec<f32>],
     pos: usize,
 }
 
-impl Programme for Memory<'_> {
+impl<'a> InMemory<'a> {
+    /// The programme `channels`, from its start.
+    pub fn new(channels: &'a [Vec<f32>]) -> Self {
+        InMemory { channels, pos: 0 }
+    }
+}
+
+impl Programme for InMemory<'_> {
     type Error = Error;
 
     fn channels(&self) -> usize {
@@ -403,8 +411,62 @@ impl Programme for Memory<'_> {
     }
 }
 
-/// A sink that writes each pass's output over `out`.
-fn into<'a>(out: &'a mut [Vec<f32>]) -> impl FnMut(usize, &[&[f32]]) -> Result<()> + 'a {
+/// A pass's output in a programme's place, passed through a prepared processor (a mastering
+/// chain before the normalization): its latency is removed at each rewind by reading and
+/// dropping that many frames, and its tail comes from the silence the programme gives past
+/// its end, so the frames line up with the original's.
+pub struct Through<P> {
+    programme: P,
+    processor: alloc::boxed::Box<dyn Processor>,
+}
+
+impl<P: Programme> Through<P> {
+    /// `programme` through `processor`, which must be prepared for its channels.
+    pub fn new(programme: P, processor: alloc::boxed::Box<dyn Processor>) -> Self {
+        Through {
+            programme,
+            processor,
+        }
+    }
+}
+
+impl<P: Programme> Programme for Through<P> {
+    type Error = P::Error;
+
+    fn channels(&self) -> usize {
+        self.programme.channels()
+    }
+
+    fn frames(&self) -> usize {
+        self.programme.frames()
+    }
+
+    fn rewind(&mut self) -> core::result::Result<(), P::Error> {
+        self.programme.rewind()?;
+        self.processor.reset();
+        let mut left = self.processor.latency_frames();
+        let mut buf = vec![vec![0.0f32; PASS_BLOCK]; self.channels()];
+        while left > 0 {
+            let n = left.min(PASS_BLOCK);
+            let mut parts: Vec<&mut [f32]> = buf.iter_mut().map(|b| &mut b[..n]).collect();
+            self.programme.read(&mut parts)?;
+            self.processor.process(&mut parts);
+            left -= n;
+        }
+        Ok(())
+    }
+
+    fn read(&mut self, out: &mut [&mut [f32]]) -> core::result::Result<(), P::Error> {
+        self.programme.read(out)?;
+        self.processor.process(out);
+        Ok(())
+    }
+}
+
+/// A sink that writes each pass's output over `out` (for [`normalize_programme`]).
+pub fn into_buffers<'a>(
+    out: &'a mut [Vec<f32>],
+) -> impl FnMut(usize, &[&[f32]]) -> Result<()> + 'a {
     move |at, block| {
         for (o, b) in out.iter_mut().zip(block) {
             o[at..at + b.len()].copy_from_slice(b);
@@ -449,16 +511,13 @@ pub fn normalize(
     Target::new(target.integrated_lufs, target.ceiling_dbtp)?;
     check_input(channels, &layout)?;
     let original: Vec<Vec<f32>> = channels.to_vec();
-    let mut programme = Memory {
-        channels: &original,
-        pos: 0,
-    };
+    let mut programme = InMemory::new(&original);
     normalize_programme(
         sample_rate,
         &layout,
         &mut programme,
         target,
-        &mut into(channels),
+        &mut into_buffers(channels),
     )
 }
 
@@ -498,19 +557,13 @@ pub fn normalize_album(
         check_input(t, &layout)?;
     }
     let originals: Vec<Vec<Vec<f32>>> = tracks.to_vec();
-    let mut programmes: Vec<Memory<'_>> = originals
-        .iter()
-        .map(|t| Memory {
-            channels: t,
-            pos: 0,
-        })
-        .collect();
+    let mut programmes: Vec<InMemory<'_>> = originals.iter().map(|t| InMemory::new(t)).collect();
     normalize_album_programmes(
         sample_rate,
         &layout,
         &mut programmes,
         target,
-        &mut |i, at, block| into(&mut tracks[i])(at, block),
+        &mut |i, at, block| into_buffers(&mut tracks[i])(at, block),
     )
 }
 
