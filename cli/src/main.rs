@@ -8,6 +8,7 @@ mod analyze;
 mod demo;
 mod plot;
 mod processors;
+mod reference;
 mod report;
 mod stream;
 
@@ -116,6 +117,28 @@ enum Command {
         /// ceiling, instead of warning.
         #[arg(long)]
         strict: bool,
+        /// Master to a reference (repeat for several, averaged): an audio file, or a profile
+        /// saved by `mixmaster profile` (.json). Matches EQ (mid/side), width and loudness; the
+        /// ceiling is the reference's true peak unless a preset or target is given.
+        #[arg(long)]
+        reference: Vec<PathBuf>,
+        /// Strength of each match stage, 0 to 1: `eq=1,loudness=1,width=1` (stages not named
+        /// stay at 1).
+        #[arg(long = "match", requires = "reference")]
+        match_strengths: Option<String>,
+        /// Also write the match EQ as a session-file insert (TOML) to this file.
+        #[arg(long, requires = "reference")]
+        save_match: Option<PathBuf>,
+    },
+    /// Measure a tonal profile (loud-part mid/side spectra, width, loudness, true peak) and save
+    /// it as JSON, for `master --reference PROFILE.json`; several files are averaged.
+    Profile {
+        /// Audio files (WAV, FLAC, MP3, Ogg Vorbis or AIFF), mono or stereo.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The JSON file to write.
+        #[arg(short, long)]
+        output: PathBuf,
     },
     /// Measure loudness (BS.1770 / EBU R128), loudness range and peaks.
     Meter {
@@ -233,16 +256,45 @@ fn run(cli: Cli) -> Result<()> {
             bits,
             json,
             strict,
+            reference,
+            match_strengths,
+            save_match,
         } => {
+            let explicit = preset.is_some() || target_lufs.is_some() || ceiling_dbtp.is_some();
             let target = session::loudness_target(preset.as_deref(), target_lufs, ceiling_dbtp)?;
+            let matching = if reference.is_empty() {
+                None
+            } else {
+                if album {
+                    bail!(
+                        "--reference masters each track to the reference; it cannot be combined with --album"
+                    );
+                }
+                let strengths = match &match_strengths {
+                    Some(s) => reference::parse_strengths(s)?,
+                    None => mixmaster::analysis::MatchStrengths::default(),
+                };
+                let profiles = reference
+                    .iter()
+                    .map(|r| reference::load(r))
+                    .collect::<Result<Vec<_>>>()?;
+                Some(Matching {
+                    profiles,
+                    strengths,
+                    target: explicit.then_some(target),
+                    save: save_match,
+                })
+            };
             let opts = MasterOptions {
                 album,
                 bits,
                 json,
                 strict,
+                matching,
             };
             run_master(&inputs, &output, target, &opts)
         }
+        Command::Profile { files, output } => run_profile(&files, &output, quiet),
         Command::Meter {
             files,
             json,
@@ -513,6 +565,40 @@ struct MasterOptions {
     bits: Format,
     json: bool,
     strict: bool,
+    matching: Option<Matching>,
+}
+
+/// `master --reference`: the references' profiles and how to match them.
+struct Matching {
+    profiles: Vec<mixmaster::analysis::Profile>,
+    strengths: mixmaster::analysis::MatchStrengths,
+    /// A preset or target given with the references (else theirs is used).
+    target: Option<Target>,
+    /// Where to write the match EQ as a session insert.
+    save: Option<PathBuf>,
+}
+
+/// `mixmaster profile`: the averaged profile of `files`, written as JSON.
+fn run_profile(files: &[PathBuf], output: &Path, quiet: bool) -> Result<()> {
+    let profiles = files
+        .iter()
+        .map(|f| reference::profile_file(f))
+        .collect::<Result<Vec<_>>>()?;
+    let p = mixmaster::analysis::matching::average(&profiles)?;
+    let text = serde_json::to_string_pretty(&reference::to_json(&p))?;
+    std::fs::write(output, text + "\n")
+        .with_context(|| format!("cannot write the profile {}", output.display()))?;
+    if !quiet {
+        eprintln!(
+            "profile of {} file(s) written to {} ({:.1} LUFS, {:.1} dBTP, width {:.1} dB)",
+            files.len(),
+            output.display(),
+            p.integrated_lufs,
+            p.true_peak_dbtp,
+            p.width_db
+        );
+    }
+    Ok(())
 }
 
 /// File extensions of audio: `-o` with one of these names a file, never a folder.
@@ -607,7 +693,24 @@ fn master_files(
         let lay = layout(input.channels(), p)?;
         check_long_enough(p, input.frames(), input.sample_rate())?;
         drop(input);
-        let plan = stream::plan(p, lay, target)?;
+        let plan = match &opts.matching {
+            None => stream::plan(p, lay, target)?,
+            Some(m) => {
+                let profile = reference::profile_file(p)?;
+                let mp = mixmaster::analysis::matching::plan(
+                    &profile,
+                    &m.profiles,
+                    m.strengths,
+                    m.target,
+                )
+                .with_context(|| format!("{}", p.display()))?;
+                if let Some(save) = &m.save {
+                    std::fs::write(save, reference::session_insert(&mp))
+                        .with_context(|| format!("cannot write {}", save.display()))?;
+                }
+                stream::plan_matched(p, lay, mp)?
+            }
+        };
         warn_non_finite(p, &plan.non_finite);
         let r = &plan.report;
         if !r.reached {
@@ -625,12 +728,18 @@ fn master_files(
         warn_clipped(out, &written);
         let (p, r) = (&plan.path, &plan.report);
         let ceiling = ceiling_text(&out.display().to_string(), &r.after, r.target.ceiling_dbtp);
+        // Mastered to a reference: the distance the written file is from it, measured.
+        let matched = match &plan.matching {
+            Some(m) => Some((m, reference::distance_to(&reference::profile_file(out)?, m))),
+            None => None,
+        };
         if opts.json {
-            say(report::master_json(
-                &p.display().to_string(),
-                &out.display().to_string(),
-                r,
-            ))?;
+            let mut v =
+                report::master_json(&p.display().to_string(), &out.display().to_string(), r);
+            if let Some((m, after)) = matched {
+                v["match"] = reference::json(m, after);
+            }
+            say(v)?;
         } else {
             say(format_args!(
                 "{} -> {} (target {:.1} LUFS / {:.1} dBTP, gain {:+.2} dB{})\n{}{ceiling}{}",
@@ -643,6 +752,9 @@ fn master_files(
                 report::before_after(&r.before, &r.after),
                 not_reached_text(r)
             ))?;
+            if let Some((m, after)) = matched {
+                say(reference::text(m, after).trim_end())?;
+            }
         }
     }
     Ok(())

@@ -7,9 +7,10 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
+use mixmaster::analysis::MatchPlan;
 use mixmaster::master::ChannelLayout;
 use mixmaster::master::normalize::{
-    AlbumReport, NormalizeReport, Programme, Target, normalize_album_programmes,
+    AlbumReport, NormalizeReport, Programme, Target, Through, normalize_album_programmes,
     normalize_programme, render_programme,
 };
 
@@ -29,6 +30,8 @@ pub struct Plan {
     pub report: NormalizeReport,
     /// NaN or infinite samples per channel (measured and limited as silence).
     pub non_finite: Vec<u64>,
+    /// Mastering to a reference: the EQ and width stages the passes run first.
+    pub matching: Option<MatchPlan>,
 }
 
 /// A file as a programme the passes read again each time; counts non-finite samples on the
@@ -86,25 +89,55 @@ impl Programme for FileProgramme<'_> {
 /// Measures `path` and finds the gain that meets `target` under its ceiling (a pass over the
 /// file per trial), without writing anything.
 pub fn plan(path: &Path, layout: ChannelLayout, target: Target) -> Result<Plan> {
-    let mut programme = FileProgramme::open(path)?;
+    plan_with(path, layout, target, None)
+}
+
+/// [`plan`] for mastering to a reference: the passes read the file through the match's EQ and
+/// width stages, and normalize to the match's target.
+pub fn plan_matched(path: &Path, layout: ChannelLayout, matching: MatchPlan) -> Result<Plan> {
+    let target = matching.target;
+    plan_with(path, layout, target, Some(matching))
+}
+
+fn plan_with(
+    path: &Path,
+    layout: ChannelLayout,
+    target: Target,
+    matching: Option<MatchPlan>,
+) -> Result<Plan> {
+    let programme = FileProgramme::open(path)?;
     let (sample_rate, channels) = (programme.input.sample_rate(), programme.channels());
     let fs = f64::from(sample_rate);
-    let report = normalize_programme(fs, &layout, &mut programme, target, &mut |_, _| Ok(()))
-        .map_err(|e| match e.downcast::<mixmaster::Error>() {
-            Ok(mixmaster::Error::Empty { .. }) if programme_silent(path) => anyhow::anyhow!(
-                "{} is silent (below the -70 LUFS gate): no gain reaches a loudness target",
-                path.display()
-            ),
-            Ok(core) => anyhow::Error::new(core).context(path.display().to_string()),
-            Err(other) => other,
-        })?;
+    let explain = |e: anyhow::Error| match e.downcast::<mixmaster::Error>() {
+        Ok(mixmaster::Error::Empty { .. }) if programme_silent(path) => anyhow::anyhow!(
+            "{} is silent (below the -70 LUFS gate): no gain reaches a loudness target",
+            path.display()
+        ),
+        Ok(core) => anyhow::Error::new(core).context(path.display().to_string()),
+        Err(other) => other,
+    };
+    let none = &mut |_: usize, _: &[&[f32]]| Ok(());
+    let (report, non_finite) = match &matching {
+        None => {
+            let mut p = programme;
+            let r = normalize_programme(fs, &layout, &mut p, target, none).map_err(explain)?;
+            (r, p.non_finite)
+        }
+        Some(m) => {
+            let chain = m.prepared_chain(fs, channels)?;
+            let mut p = Through::new(programme, Box::new(chain));
+            let r = normalize_programme(fs, &layout, &mut p, target, none).map_err(explain)?;
+            (r, p.inner().non_finite.clone())
+        }
+    };
     Ok(Plan {
         path: path.to_path_buf(),
         sample_rate,
         channels,
         layout,
         report,
-        non_finite: programme.non_finite,
+        non_finite,
+        matching,
     })
 }
 
@@ -114,18 +147,37 @@ fn programme_silent(path: &Path) -> bool {
 
 /// The last pass: the planned gain and limiting, written to `out` in `format`.
 pub fn write(plan: &Plan, out: &Path, format: Format) -> Result<Written> {
-    let mut programme = FileProgramme::open(&plan.path)?;
+    let programme = FileProgramme::open(&plan.path)?;
     let frames = programme.frames();
     let mut w = Writer::create(out, plan.channels, plan.sample_rate, frames, format)?;
     let r = &plan.report;
-    render_programme(
-        f64::from(plan.sample_rate),
-        &plan.layout,
-        &mut programme,
-        r.gain_db,
-        r.target.ceiling_dbtp,
-        &mut |_, block| w.write(block),
-    )?;
+    let fs = f64::from(plan.sample_rate);
+    let sink = &mut |_: usize, block: &[&[f32]]| w.write(block);
+    match &plan.matching {
+        None => {
+            let mut p = programme;
+            render_programme(
+                fs,
+                &plan.layout,
+                &mut p,
+                r.gain_db,
+                r.target.ceiling_dbtp,
+                sink,
+            )?;
+        }
+        Some(m) => {
+            let chain = m.prepared_chain(fs, plan.channels)?;
+            let mut p = Through::new(programme, Box::new(chain));
+            render_programme(
+                fs,
+                &plan.layout,
+                &mut p,
+                r.gain_db,
+                r.target.ceiling_dbtp,
+                sink,
+            )?;
+        }
+    }
     w.finish()
 }
 

@@ -1305,3 +1305,128 @@ fn analyze_reports_faults_stereo_and_platforms_as_text_json_and_a_plot() {
     assert_eq!(stdout(&o).lines().count(), 1);
     assert!(stderr(&o).contains("nope.wav"));
 }
+
+/// Writes a stereo float WAV of `(left, right)` at 48 kHz.
+fn stereo_float_wav(path: &Path, l: &[f32], r: &[f32]) {
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: 48_000,
+        bits_per_sample: 32,
+        sample_format: hound::SampleFormat::Float,
+    };
+    let mut w = hound::WavWriter::create(path, spec).unwrap();
+    for (a, b) in l.iter().zip(r) {
+        w.write_sample(*a).unwrap();
+        w.write_sample(*b).unwrap();
+    }
+    w.finalize().unwrap();
+}
+
+#[test]
+fn master_to_a_reference_file_or_profile_matches_loudness_and_reports_the_curve() {
+    let d = tmp("reference");
+    // A: noise; B: half of it plus its low end (a two-pole low-pass at about 76 Hz).
+    let n = 48_000 * 12;
+    let mut seed = 1u64;
+    let mut rnd = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0
+    };
+    let l: Vec<f32> = (0..n).map(|_| 0.2 * rnd()).collect();
+    let r: Vec<f32> = (0..n).map(|_| 0.2 * rnd()).collect();
+    let boost = |x: &[f32]| -> Vec<f32> {
+        let (mut y1, mut y2) = (0.0f32, 0.0f32);
+        x.iter()
+            .map(|v| {
+                y1 += 0.01 * (v - y1);
+                y2 += 0.01 * (y1 - y2);
+                0.5 * (v + 2.0 * y2)
+            })
+            .collect()
+    };
+    let (a, b) = (d.join("a.wav"), d.join("b.wav"));
+    stereo_float_wav(&a, &l, &r);
+    stereo_float_wav(&b, &boost(&l), &boost(&r));
+    let out = d.join("out.wav");
+    let o = run(&[
+        "master",
+        a.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--reference",
+        b.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    let m = &v["match"];
+    let before = m["distance_before_db"].as_f64().unwrap();
+    let after = m["distance_after_db"].as_f64().unwrap();
+    assert!(before > 1.0 && after < before / 2.0, "{m}");
+    // Above the boost B is A at half level: −6 dB; at 25 Hz it is A plus its low-passed copy.
+    let band = |f: f64| {
+        m["bands"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["band_hz"] == f)
+            .unwrap()["mid_db"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!((band(8000.0) + 6.02).abs() < 1.0, "{m}");
+    assert!(band(25.0) > band(8000.0) + 5.0, "{m}");
+    let want = meter(&b)["integrated_lufs"].as_f64().unwrap();
+    let got = meter(&out)["integrated_lufs"].as_f64().unwrap();
+    assert!((got - want).abs() < 0.5, "{got} vs {want}");
+    // A saved profile is the same reference; --match strengths and the session insert.
+    let prof = d.join("b.json");
+    let o = run(&["profile", b.to_str().unwrap(), "-o", prof.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ins = d.join("match.toml");
+    let o = run(&[
+        "master",
+        a.to_str().unwrap(),
+        "-o",
+        d.join("out2.wav").to_str().unwrap(),
+        "--reference",
+        prof.to_str().unwrap(),
+        "--match",
+        "eq=0, width=0",
+        "--save-match",
+        ins.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert!(
+        v["match"]["bands"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|b| b["mid_db"] == 0.0)
+    );
+    let toml = std::fs::read_to_string(&ins).unwrap();
+    assert!(
+        toml.starts_with("[[master.insert]]\ntype = \"match_eq\""),
+        "{toml}"
+    );
+    // Mistakes are one line each.
+    let args = |extra: &[&str]| {
+        let mut v = vec!["master", a.to_str().unwrap(), "-o", "x.wav", "--reference"];
+        v.extend_from_slice(extra);
+        run(&v)
+    };
+    fails_with(&args(&[b.to_str().unwrap(), "--match", "eq=2"]), "eq");
+    fails_with(
+        &args(&[b.to_str().unwrap(), "--match", "bass=1"]),
+        "unknown stage `bass`",
+    );
+    fails_with(&args(&[b.to_str().unwrap(), "--album"]), "--album");
+    let bad = d.join("bad.json");
+    std::fs::write(&bad, "{\"x\": 1}").unwrap();
+    fails_with(&args(&[bad.to_str().unwrap()]), "not a mixmaster profile");
+    fails_with(&args(&["missing.wav"]), "missing.wav");
+}

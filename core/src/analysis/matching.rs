@@ -328,6 +328,13 @@ impl MatchPlan {
         Ok(w)
     }
 
+    /// [`MatchPlan::chain`], prepared for `sample_rate` and `channels` (blocks of any size).
+    pub fn prepared_chain(&self, sample_rate: f64, channels: usize) -> Result<Chain> {
+        let mut chain = self.chain(channels)?;
+        chain.prepare(ProcessSpec::new(sample_rate, 4096, channels))?;
+        Ok(chain)
+    }
+
     /// The EQ and width stages as one chain for `channels` (mono: the EQ alone); prepare it
     /// before use.
     pub fn chain(&self, channels: usize) -> Result<Chain> {
@@ -350,8 +357,7 @@ pub fn master_programme<P: Programme>(
     sink: &mut Sink<'_, P::Error>,
 ) -> core::result::Result<NormalizeReport, P::Error> {
     let channels = programme.channels();
-    let mut chain = plan.chain(channels)?;
-    chain.prepare(ProcessSpec::new(sample_rate, 4096, channels))?;
+    let chain = plan.prepared_chain(sample_rate, channels)?;
     let mut through = Through::new(programme, Box::new(chain));
     normalize_programme(
         sample_rate,

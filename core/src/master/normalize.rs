@@ -428,6 +428,11 @@ impl<P: Programme> Through<P> {
             processor,
         }
     }
+
+    /// The programme passed through.
+    pub fn inner(&self) -> &P {
+        &self.programme
+    }
 }
 
 impl<P: Programme> Programme for Through<P> {
