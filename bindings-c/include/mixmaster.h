@@ -90,7 +90,7 @@
 /** The version as text; compare with mm_version(). */
 #define MM_VERSION_STRING "0.1.0"
 /** How many processor kinds the registry has (mm_kind_count()). */
-#define MM_KIND_COUNT 17
+#define MM_KIND_COUNT 18
 
 /* gain: A level change in dB, smoothed per sample, with mute. */
 /** Index of kind "gain" (mm_kind_get). */
@@ -238,9 +238,16 @@
 #define MM_KIND_LINEAR_PHASE_EQ 11
 #define MM_LINEAR_PHASE_EQ_PARAM_COUNT 0
 
+/* match_eq: Mid/side linear-phase EQ drawing a free curve (mastering to a reference); latency as the linear-phase EQ. */
+/** Index of kind "match_eq" (mm_kind_get). */
+#define MM_KIND_MATCH_EQ 12
+/** `strength`: 0 to 1, default 1. How much of the curve is applied: 0 flat, 1 all of it. */
+#define MM_MATCH_EQ_STRENGTH 0
+#define MM_MATCH_EQ_PARAM_COUNT 1
+
 /* multiband_compressor: 2 to 5 bands split by Linkwitz-Riley (or linear-phase) crossovers, a compressor per band, solo and bypass per band, linked or unlinked. */
 /** Index of kind "multiband_compressor" (mm_kind_get). */
-#define MM_KIND_MULTIBAND_COMPRESSOR 12
+#define MM_KIND_MULTIBAND_COMPRESSOR 13
 /** `crossover1_hz`: 20 to 20000 Hz, default 120. Crossover frequency 1 (the lowest `bands − 1` crossovers are used, in ascending order). */
 #define MM_MULTIBAND_COMPRESSOR_CROSSOVER1_HZ 0
 /** `crossover2_hz`: 20 to 20000 Hz, default 1000. Crossover frequency 2 (the lowest `bands − 1` crossovers are used, in ascending order). */
@@ -333,7 +340,7 @@
 
 /* limiter: True-peak lookahead limiter: holds the ceiling on the 16x reconstructed waveform and on BS.1770 meters, smooth gain, latency = lookahead + 16 frames (+ 23 from 96 to 192 kHz). */
 /** Index of kind "limiter" (mm_kind_get). */
-#define MM_KIND_LIMITER 13
+#define MM_KIND_LIMITER 14
 /** `ceiling_dbtp`: -30 to 0 dBTP, default -1. True-peak ceiling the output stays under. */
 #define MM_LIMITER_CEILING_DBTP 0
 /** `release_ms`: 1 to 2000 ms, default 100. Time constant of the gain recovering after a peak. */
@@ -344,7 +351,7 @@
 
 /* saturation: Oversampled tanh soft clipper, symmetric (odd harmonics) or asymmetric (even too), DC-blocked. */
 /** Index of kind "saturation" (mm_kind_get). */
-#define MM_KIND_SATURATION 14
+#define MM_KIND_SATURATION 15
 /** `drive_db`: 0 to 36 dB, default 6. Gain into the curve: more drive, more harmonics. */
 #define MM_SATURATION_DRIVE_DB 0
 /** `output_db`: -36 to 12 dB, default 0. Gain after the curve. */
@@ -355,7 +362,7 @@
 
 /* stereo_width: Mid/side stereo width with an optional mono bass below a crossover. */
 /** Index of kind "stereo_width" (mm_kind_get). */
-#define MM_KIND_STEREO_WIDTH 15
+#define MM_KIND_STEREO_WIDTH 16
 /** `width`: 0 to 2, default 1. Side level relative to mid: 0 mono, 1 unchanged, 2 twice as wide. */
 #define MM_STEREO_WIDTH_WIDTH 0
 /** `bass_mono_hz`: 0 to 500 Hz, default 0. Below this frequency the side is removed (0 = off). */
@@ -364,7 +371,7 @@
 
 /* dither: TPDF dither and quantization to a word length (optionally noise-shaped); outputs the codes as floats. */
 /** Index of kind "dither" (mm_kind_get). */
-#define MM_KIND_DITHER 16
+#define MM_KIND_DITHER 17
 #define MM_DITHER_PARAM_COUNT 0
 
 /* ---- End of the generated registry section ---- */

@@ -1,11 +1,14 @@
 //! Mix analysis for Python: `analyze(audio, sample_rate, true_peak)` returns the core's
 //! `Analysis` (the report `mixmaster analyze --json` prints) as nested dicts, with numpy arrays
-//! for the series and curves. No analysis happens here: this is a mapping of the core's report.
+//! for the series and curves; `profile` and `master_to_reference` map the core's reference
+//! matching. No analysis happens here: these are mappings of the core's reports.
 
-use mixmaster::analysis::{AnalysisOptions, analyze_mix};
+use mixmaster::analysis::matching::{self, MatchStrengths};
+use mixmaster::analysis::{AnalysisOptions, Profile, analyze_mix, measure_profile};
 use mixmaster::master::TruePeakMode;
+use mixmaster::master::normalize::Target;
 use numpy::PyArray1;
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
@@ -181,4 +184,154 @@ pub fn analyze<'py>(
     out.set_item("resonances", res)?;
     out.set_item("platforms", plat)?;
     Ok(out)
+}
+
+/// A profile as a dict (numpy arrays for the curves).
+fn profile_dict<'py>(py: Python<'py>, p: &Profile) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("frequency_hz", array(py, &p.frequency_hz))?;
+    d.set_item("mid_db", array(py, &p.mid_db))?;
+    d.set_item("side_db", array(py, &p.side_db))?;
+    d.set_item("width_db", p.width_db)?;
+    d.set_item("integrated_lufs", p.integrated_lufs)?;
+    d.set_item("true_peak_dbtp", p.true_peak_dbtp)?;
+    d.set_item("sample_rate", p.sample_rate)?;
+    d.set_item("duration_s", p.duration_s)?;
+    d.set_item("loud_s", p.loud_s)?;
+    Ok(d)
+}
+
+/// A profile from [`profile_dict`]'s dict (or one loaded from JSON: lists work as arrays).
+fn profile_from<'py>(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Profile> {
+    let d = obj.cast::<PyDict>().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "{what} must be a profile dict (from mixmaster.profile) or (audio, sample_rate)"
+        ))
+    })?;
+    let get = |k: &str| -> PyResult<Bound<'py, PyAny>> {
+        d.get_item(k)?
+            .ok_or_else(|| PyValueError::new_err(format!("{what} has no `{k}`: not a profile")))
+    };
+    let list = |k: &str| -> PyResult<Vec<f64>> {
+        get(k)?
+            .extract::<Vec<f64>>()
+            .map_err(|_| PyValueError::new_err(format!("{what}[{k:?}] is not a list of numbers")))
+    };
+    let num = |k: &str| -> PyResult<f64> {
+        get(k)?
+            .extract::<f64>()
+            .map_err(|_| PyValueError::new_err(format!("{what}[{k:?}] is not a number")))
+    };
+    let p = Profile {
+        frequency_hz: list("frequency_hz")?,
+        mid_db: list("mid_db")?,
+        side_db: list("side_db")?,
+        width_db: num("width_db")?,
+        integrated_lufs: num("integrated_lufs")?,
+        true_peak_dbtp: num("true_peak_dbtp")?,
+        sample_rate: num("sample_rate")?,
+        duration_s: num("duration_s")?,
+        loud_s: num("loud_s")?,
+    };
+    let n = p.frequency_hz.len();
+    if n == 0 || p.mid_db.len() != n || p.side_db.len() != n {
+        return Err(PyValueError::new_err(format!(
+            "{what}: frequency_hz, mid_db and side_db must have one length"
+        )));
+    }
+    Ok(p)
+}
+
+/// Measures a programme's tonal profile (loud-part mid/side spectra on a 1/6-octave grid,
+/// width, loudness, true peak), for matching.
+#[pyfunction]
+pub fn profile<'py>(
+    py: Python<'py>,
+    audio: &Bound<'py, PyAny>,
+    sample_rate: f64,
+) -> PyResult<Bound<'py, PyDict>> {
+    let sr = audio::sample_rate(sample_rate)?;
+    let input = audio::input(audio, "audio")?;
+    let mut store = Vec::new();
+    let refs = input.slices(&mut store)?;
+    let p = py
+        .detach(|| measure_profile(&refs, sr))
+        .map_err(errors::core)?;
+    profile_dict(py, &p)
+}
+
+/// Masters `audio` to the references (profile dicts): EQ, width and loudness match with their
+/// strengths, then the true-peak limiter. `target_lufs`/`ceiling_dbtp`: a target instead of
+/// the references' loudness and true peak. Returns the master and a report dict.
+#[pyfunction]
+#[pyo3(signature = (audio, sample_rate, references, eq = 1.0, loudness = 1.0, width = 1.0, target_lufs = None, ceiling_dbtp = None))]
+#[allow(clippy::too_many_arguments)]
+pub fn master_to_reference<'py>(
+    py: Python<'py>,
+    audio: &Bound<'py, PyAny>,
+    sample_rate: f64,
+    references: &Bound<'py, PyList>,
+    eq: f64,
+    loudness: f64,
+    width: f64,
+    target_lufs: Option<f64>,
+    ceiling_dbtp: Option<f64>,
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyDict>)> {
+    let sr = audio::sample_rate(sample_rate)?;
+    let refs = references
+        .iter()
+        .enumerate()
+        .map(|(i, r)| profile_from(&r, &format!("references[{i}]")))
+        .collect::<PyResult<Vec<_>>>()?;
+    let target = match (target_lufs, ceiling_dbtp) {
+        (None, None) => None,
+        (t, c) => Some(Target::new(t.unwrap_or(-14.0), c.unwrap_or(-1.0)).map_err(errors::core)?),
+    };
+    let strengths = MatchStrengths {
+        eq,
+        loudness,
+        width,
+    };
+    let a = audio::read(audio, "audio")?;
+    let ch = &a.channels;
+    let (out, report, plan) = py
+        .detach(|| -> mixmaster::Result<_> {
+            let refs_in: Vec<&[f32]> = ch.iter().map(|c| &c[..]).collect();
+            let p = measure_profile(&refs_in, sr)?;
+            let plan = matching::plan(&p, &refs, strengths, target)?;
+            let (out, report) = matching::master_in_memory(sr, ch, &plan)?;
+            Ok((out, report, plan))
+        })
+        .map_err(errors::core)?;
+    let d = PyDict::new(py);
+    d.set_item("gain_db", report.gain_db)?;
+    d.set_item("limited", report.limited)?;
+    d.set_item("reached", report.reached)?;
+    d.set_item("ceiling_kept", report.ceiling_kept())?;
+    d.set_item("target_lufs", report.target.integrated_lufs)?;
+    d.set_item("ceiling_dbtp", report.target.ceiling_dbtp)?;
+    d.set_item("integrated_lufs", report.after.integrated_lufs)?;
+    d.set_item("true_peak_dbtp", report.after.true_peak_dbtp)?;
+    let bands = PyDict::new(py);
+    let hz: Vec<f64> = plan.bands.iter().map(|b| b.band_hz).collect();
+    let mid: Vec<f64> = plan.bands.iter().map(|b| b.mid_db).collect();
+    let side: Vec<f64> = plan.bands.iter().map(|b| b.side_db).collect();
+    bands.set_item("band_hz", array(py, &hz))?;
+    bands.set_item("mid_db", array(py, &mid))?;
+    bands.set_item("side_db", array(py, &side))?;
+    d.set_item("eq_bands", bands)?;
+    let curve = PyList::empty(py);
+    for c in &plan.curve {
+        let e = PyDict::new(py);
+        e.set_item("frequency_hz", c.frequency_hz)?;
+        e.set_item("mid_db", c.mid_db)?;
+        e.set_item("side_db", c.side_db)?;
+        curve.append(e)?;
+    }
+    d.set_item("curve", curve)?;
+    d.set_item("width_gain_db", plan.width_gain_db)?;
+    d.set_item("distance_before_db", plan.distance_before_db)?;
+    d.set_item("distance_after_predicted_db", plan.distance_after_db)?;
+    d.set_item("reference", profile_dict(py, &plan.reference)?)?;
+    Ok((audio::write(py, &out, a.dtype, a.one_d)?, d))
 }

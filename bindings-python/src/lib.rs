@@ -30,6 +30,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(processor::render_chain, m)?)?;
     m.add_function(wrap_pyfunction!(loudness::measure, m)?)?;
     m.add_function(wrap_pyfunction!(analysis::analyze, m)?)?;
+    m.add_function(wrap_pyfunction!(analysis::profile, m)?)?;
+    m.add_function(wrap_pyfunction!(analysis::master_to_reference, m)?)?;
     m.add_function(wrap_pyfunction!(loudness::normalize, m)?)?;
     m.add_function(wrap_pyfunction!(loudness::normalize_album, m)?)?;
     m.add_function(wrap_pyfunction!(loudness::presets, m)?)?;

@@ -110,3 +110,48 @@ def test_bad_input_raises_errors_that_name_it():
     s = mixmaster.analyze(np.zeros((2, 48_000), np.float32), 48_000)
     assert s["loudness"]["integrated_lufs"] == -np.inf
     assert s["dynamics"]["dr"] is None
+
+
+def rbj_peaking(f0, q, gain_db, rate):
+    """The cookbook peaking biquad (b, a), written out here (not taken from mixmaster)."""
+    a = 10 ** (gain_db / 40)
+    w = 2 * np.pi * f0 / rate
+    alpha = np.sin(w) / (2 * q)
+    b = np.array([1 + alpha * a, -2 * np.cos(w), 1 - alpha * a])
+    den = np.array([1 + alpha / a, -2 * np.cos(w), 1 - alpha / a])
+    return b / den[0], den / den[0]
+
+
+def test_master_to_reference_recovers_a_known_eq_and_reaches_its_loudness():
+    rate = 48_000
+    rng = np.random.default_rng(7)
+    x = (0.1 * rng.standard_normal((2, rate * 20))).astype(np.float32)
+    b, a = rbj_peaking(800.0, 0.8, 6.0, rate)
+    ref = scipy.signal.lfilter(b, a, x, axis=1).astype(np.float32) * 1.5
+    out, rep = mixmaster.master_to_reference(x, rate, [(ref, rate)])
+    assert out.shape == x.shape and out.dtype == np.float32
+    _, h = scipy.signal.freqz(b, a, worN=rep["eq_bands"]["band_hz"], fs=rate)
+    want = 20 * np.log10(np.abs(h)) + 20 * np.log10(1.5)
+    for f, got, w in zip(rep["eq_bands"]["band_hz"], rep["eq_bands"]["mid_db"], want):
+        if 40 <= f <= 16_000:
+            assert abs(got - w) < 1.0, (f, got, w)
+    assert rep["distance_before_db"] > 1.5 and rep["distance_after_predicted_db"] < 0.3
+    assert mixmaster.measure(out, rate).integrated_lufs == pytest.approx(
+        mixmaster.measure(ref, rate).integrated_lufs, abs=0.3)
+    # A saved profile works the same; the curve builds a MatchEQ usable on its own.
+    p = mixmaster.profile(ref, rate)
+    saved = json.loads(json.dumps({k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in p.items()}))
+    out2, rep2 = mixmaster.master_to_reference(x, rate, [saved], width=0.0)
+    assert rep2["width_gain_db"] == 0.0
+    np.testing.assert_allclose(rep2["eq_bands"]["mid_db"], rep["eq_bands"]["mid_db"], atol=1e-6)
+    eq = mixmaster.MatchEQ(curve=rep["curve"])
+    y = eq.process(x, rate)
+    assert y.shape == x.shape
+    # Strength 0 everywhere: the programme is left as it is (but for float rounding).
+    same, r0 = mixmaster.master_to_reference(x, rate, [p], eq=0, loudness=0, width=0)
+    assert not r0["limited"]
+    np.testing.assert_allclose(same, x * 10 ** (r0["gain_db"] / 20), atol=3e-5)
+    with pytest.raises(ValueError, match="eq"):
+        mixmaster.master_to_reference(x, rate, [p], eq=1.5)
+    with pytest.raises(ValueError, match="references\\[0\\]"):
+        mixmaster.master_to_reference(x, rate, [{"mid_db": [0.0]}])

@@ -1253,6 +1253,71 @@ export declare class LinearPhaseEQ extends Processor {
   settings(): Required<LinearPhaseEQOptions> & Record<string, SettingValue>;
 }
 
+/** One table of `MatchEQ`'s `curve`: The correction: tables of frequency_hz, mid_db, side_db in ascending frequency (from `mixmaster master --reference` or a measured profile). */
+export interface MatchEQCurveItem {
+  /**
+   * Frequency of the point; points in ascending order.
+   * 1 to 768000 Hz; default 1000.
+   */
+  frequencyHz?: number;
+  /**
+   * Gain of the mid at this frequency.
+   * -24 to 24 dB; default 0.
+   */
+  midDb?: number;
+  /**
+   * Gain of the side at this frequency.
+   * -24 to 24 dB; default 0.
+   */
+  sideDb?: number;
+}
+
+/** Options of `MatchEQ` (registry kind `match_eq`): every one optional, camelCase. */
+export interface MatchEQOptions {
+  /**
+   * The correction: tables of frequency_hz, mid_db, side_db in ascending frequency (from `mixmaster master --reference` or a measured profile).
+   * A list of tables; default []. Setting it rebuilds the processor (fresh state).
+   */
+  curve?: MatchEQCurveItem[];
+  /**
+   * FIR length, odd, 63 to 65535; 0 scales it with the sample rate (4095 at 48 kHz).
+   * A whole number, 0 to 65535; default 0. Setting it rebuilds the processor (fresh state).
+   */
+  taps?: number;
+  /**
+   * How much of the curve is applied: 0 flat, 1 all of it.
+   * 0 to 1; default 1. Automatable: changes are smoothed.
+   */
+  strength?: number;
+}
+
+/**
+ * Mid/side linear-phase EQ drawing a free curve (mastering to a reference); latency as the linear-phase EQ.
+ *
+ * Registry kind `match_eq`; channels: 1 or 2.
+ */
+export declare class MatchEQ extends Processor {
+  /** The registry kind. */
+  static readonly kind: "match_eq";
+  constructor(options?: MatchEQOptions);
+  /**
+   * The correction: tables of frequency_hz, mid_db, side_db in ascending frequency (from `mixmaster master --reference` or a measured profile).
+   * A list of tables; default []. Setting it rebuilds the processor (fresh state).
+   */
+  curve: MatchEQCurveItem[];
+  /**
+   * FIR length, odd, 63 to 65535; 0 scales it with the sample rate (4095 at 48 kHz).
+   * A whole number, 0 to 65535; default 0. Setting it rebuilds the processor (fresh state).
+   */
+  taps: number;
+  /**
+   * How much of the curve is applied: 0 flat, 1 all of it.
+   * 0 to 1; default 1. Automatable: changes are smoothed.
+   */
+  strength: number;
+  settings(): Required<MatchEQOptions> & Record<string, SettingValue>;
+}
+
 /** Options of `MultibandCompressor` (registry kind `multiband_compressor`): every one optional, camelCase. */
 export interface MultibandCompressorOptions {
   /**
@@ -1962,6 +2027,7 @@ export interface ProcessorOptionsByKind {
   "de_esser": DeEsserOptions;
   "dynamic_eq": DynamicEQOptions;
   "linear_phase_eq": LinearPhaseEQOptions;
+  "match_eq": MatchEQOptions;
   "multiband_compressor": MultibandCompressorOptions;
   "multiband": MultibandCompressorOptions;
   "limiter": LimiterOptions;
@@ -1990,6 +2056,7 @@ export interface ProcessorByKind {
   "de_esser": DeEsser;
   "dynamic_eq": DynamicEQ;
   "linear_phase_eq": LinearPhaseEQ;
+  "match_eq": MatchEQ;
   "multiband_compressor": MultibandCompressor;
   "multiband": MultibandCompressor;
   "limiter": Limiter;

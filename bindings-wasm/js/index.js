@@ -62,6 +62,9 @@ export const DynamicEQ = make("dynamic_eq", "DynamicEQ");
 /** The biquad EQ's magnitude as a linear-phase FIR (partitioned FFT convolution); latency (taps-1)/2 + partition. */
 export const LinearPhaseEQ = make("linear_phase_eq", "LinearPhaseEQ");
 
+/** Mid/side linear-phase EQ drawing a free curve (mastering to a reference); latency as the linear-phase EQ. */
+export const MatchEQ = make("match_eq", "MatchEQ");
+
 /** 2 to 5 bands split by Linkwitz-Riley (or linear-phase) crossovers, a compressor per band, solo and bypass per band, linked or unlinked. */
 export const MultibandCompressor = make("multiband_compressor", "MultibandCompressor");
 

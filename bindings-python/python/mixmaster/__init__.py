@@ -445,6 +445,54 @@ def analyze(
     return _native.analyze(audio, sample_rate, true_peak)
 
 
+def profile(audio: np.ndarray, sample_rate: float) -> Dict[str, Any]:
+    """The tonal profile of a mono or stereo programme, as ``mixmaster profile`` saves it:
+    ``frequency_hz`` (a 1/6-octave grid, 20 Hz to 20 kHz), ``mid_db`` and ``side_db`` (power
+    density of the loud parts, dB/Hz), ``width_db``, ``integrated_lufs``, ``true_peak_dbtp``,
+    ``sample_rate``, ``duration_s``, ``loud_s``. Profiles of any sample rate and length compare
+    directly; ``json.dump`` it (after ``.tolist()`` on the arrays) to keep it."""
+    return _native.profile(audio, sample_rate)
+
+
+def master_to_reference(
+    audio: np.ndarray,
+    sample_rate: float,
+    references: Sequence[Any],
+    *,
+    eq: float = 1.0,
+    loudness: float = 1.0,
+    width: float = 1.0,
+    target_lufs: Optional[float] = None,
+    ceiling_dbtp: Optional[float] = None,
+) -> Tuple[np.ndarray, Dict[str, Any]]:
+    """Masters ``audio`` to one or more references, as ``mixmaster master --reference`` does:
+    EQ match (mid/side linear-phase), width match and loudness match, each with a strength from
+    0 to 1, then the true-peak limiter. Each reference is a profile (``mixmaster.profile``) or
+    an ``(audio, sample_rate)`` pair of any rate. The target is the references' loudness under
+    their true peak unless ``target_lufs`` / ``ceiling_dbtp`` are given. Returns the master and
+    a report: ``eq_bands`` (the curve per 1/3-octave band), ``curve`` (the ``MatchEQ`` points,
+    reusable as ``MatchEQ(curve=...)`` or in a session), ``width_gain_db``, the spectral distance
+    before and predicted after, the normalization's ``gain_db``, ``limited``, ``reached``."""
+    profiles = []
+    for i, r in enumerate(references):
+        if isinstance(r, tuple) and len(r) == 2:
+            profiles.append(_native.profile(r[0], r[1]))
+        else:
+            profiles.append(r)
+    out, report = _native.master_to_reference(
+        audio, sample_rate, profiles, eq, loudness, width, target_lufs, ceiling_dbtp
+    )
+    if not report["reached"]:
+        warnings.warn(
+            f"the match target {report['target_lufs']:.1f} LUFS was not reached under the "
+            f"{report['ceiling_dbtp']:.1f} dBTP ceiling: the master is at "
+            f"{report['integrated_lufs']:.1f} LUFS",
+            UserWarning,
+            stacklevel=2,
+        )
+    return out, report
+
+
 LoudnessMeter = _native.LoudnessMeter
 LoudnessMeter.__doc__ = """A streaming loudness meter: ``LoudnessMeter(sample_rate, channels=2,
 layout=None, true_peak="standard")`` (``"precise"``: the 16x reconstruction; ``None``: no
@@ -845,6 +893,8 @@ __all__ = [
     "build_info",
     "measure",
     "analyze",
+    "profile",
+    "master_to_reference",
     "normalize",
     "normalize_album",
     "processor",

@@ -59,6 +59,10 @@ def measure(audio: Audio, sample_rate: float, layout: Layout = ..., *, hop_s: fl
 
 def analyze(audio: Audio, sample_rate: float, *, true_peak: str = ...) -> Dict[str, Any]: ...
 
+def profile(audio: Audio, sample_rate: float) -> Dict[str, Any]: ...
+
+def master_to_reference(audio: Audio, sample_rate: float, references: Sequence[Any], *, eq: float = ..., loudness: float = ..., width: float = ..., target_lufs: Optional[float] = ..., ceiling_dbtp: Optional[float] = ...) -> Tuple[npt.NDArray[Any], Dict[str, Any]]: ...
+
 class LoudnessMeter:
     def __init__(self, sample_rate: float, channels: int = ..., layout: Layout = ..., true_peak: Optional[str] = ...) -> None: ...
     def add(self, block: Audio) -> None: ...
@@ -303,6 +307,13 @@ class LinearPhaseEQ(Processor):
     taps: int
     partition: int
     def __init__(self, *, bands: Sequence[Mapping[str, Any]] = ..., taps: int = ..., partition: int = ...) -> None: ...
+
+class MatchEQ(Processor):
+    """Mid/side linear-phase EQ drawing a free curve (mastering to a reference); latency as the linear-phase EQ."""
+    curve: List[Dict[str, Any]]
+    taps: int
+    strength: float
+    def __init__(self, *, curve: Sequence[Mapping[str, Any]] = ..., taps: int = ..., strength: float = ...) -> None: ...
 
 class MultibandCompressor(Processor):
     """2 to 5 bands split by Linkwitz-Riley (or linear-phase) crossovers, a compressor per band, solo and bypass per band, linked or unlinked."""
