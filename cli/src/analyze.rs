@@ -38,21 +38,11 @@ pub fn analyze_file(path: &Path, true_peak: TruePeakMode) -> Result<Analysed> {
     .map_err(|e| {
         anyhow::anyhow!("{shown}: {e} (analyze reads mono and stereo files; {nch} channels here)")
     })?;
-    let mut bufs = vec![vec![0.0f32; BLOCK]; nch];
-    loop {
-        let mut refs: Vec<&mut [f32]> = bufs.iter_mut().map(|b| &mut b[..]).collect();
-        let n = input.read_into(&mut refs)?;
-        if n == 0 {
-            break;
-        }
-        let parts: Vec<&[f32]> = bufs.iter().map(|b| &b[..n]).collect();
+    input.for_each_block(BLOCK, |parts| {
         analyzer
-            .add_planar(&parts)
-            .with_context(|| format!("{shown}"))?;
-        if n < BLOCK {
-            break;
-        }
-    }
+            .add_planar(parts)
+            .with_context(|| format!("{shown}"))
+    })?;
     if analyzer.frames() == 0 {
         anyhow::bail!("{shown} holds no audio (0 frames)");
     }

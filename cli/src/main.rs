@@ -942,9 +942,17 @@ fn run_meter(
     target_lufs: f64,
     true_peak: TruePeakMode,
 ) -> Result<()> {
+    each_file(files, |p| {
+        meter_one(p, files.len() > 1, json, plot, target_lufs, true_peak)
+    })
+}
+
+/// Runs `f` on every file; with several, each failure is an error line of its own and the
+/// others still run, and the command then exits 1.
+fn each_file(files: &[PathBuf], mut f: impl FnMut(&Path) -> Result<()>) -> Result<()> {
     let mut failed = 0;
     for p in files {
-        if let Err(e) = meter_one(p, files.len() > 1, json, plot, target_lufs, true_peak) {
+        if let Err(e) = f(p) {
             if files.len() == 1 {
                 return Err(e);
             }
@@ -965,37 +973,23 @@ fn run_analyze(
     plot: Option<&Path>,
     true_peak: TruePeakMode,
 ) -> Result<()> {
-    let mut failed = 0;
-    for p in files {
-        let one = || -> Result<()> {
-            let out = plot.map(|o| plot_path(o, p, files.len() > 1));
-            if let Some(o) = &out {
-                check_plot_path(o)?;
-            }
-            let a = analyze::analyze_file(p, true_peak)?;
-            let name = p.display().to_string();
-            if json {
-                say(analyze::json(&name, &a))?;
-            } else {
-                say(analyze::text(&name, &a))?;
-            }
-            if let Some(o) = &out {
-                plot::analysis(o, &name, &a.analysis)?;
-            }
-            Ok(())
-        };
-        if let Err(e) = one() {
-            if files.len() == 1 {
-                return Err(e);
-            }
-            error_line(&e);
-            failed += 1;
+    each_file(files, |p| {
+        let out = plot.map(|o| plot_path(o, p, files.len() > 1));
+        if let Some(o) = &out {
+            check_plot_path(o)?;
         }
-    }
-    if failed > 0 {
-        return Err(Reported.into());
-    }
-    Ok(())
+        let a = analyze::analyze_file(p, true_peak)?;
+        let name = p.display().to_string();
+        if json {
+            say(analyze::json(&name, &a))?;
+        } else {
+            say(analyze::text(&name, &a))?;
+        }
+        if let Some(o) = &out {
+            plot::analysis(o, &name, &a.analysis)?;
+        }
+        Ok(())
+    })
 }
 
 /// The PNG for `file`: `out` itself, or with several files `out`'s stem, a dash and the file's.

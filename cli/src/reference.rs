@@ -23,21 +23,9 @@ pub fn profile_file(path: &Path) -> Result<Profile> {
     let mut meter = ProfileMeter::new(f64::from(input.sample_rate()), nch).map_err(|e| {
         anyhow::anyhow!("{shown}: {e} (profiles are of mono and stereo files; {nch} channels here)")
     })?;
-    let mut bufs = vec![vec![0.0f32; BLOCK]; nch];
-    loop {
-        let mut refs: Vec<&mut [f32]> = bufs.iter_mut().map(|b| &mut b[..]).collect();
-        let n = input.read_into(&mut refs)?;
-        if n == 0 {
-            break;
-        }
-        let parts: Vec<&[f32]> = bufs.iter().map(|b| &b[..n]).collect();
-        meter
-            .add_planar(&parts)
-            .with_context(|| format!("{shown}"))?;
-        if n < BLOCK {
-            break;
-        }
-    }
+    input.for_each_block(BLOCK, |parts| {
+        meter.add_planar(parts).with_context(|| format!("{shown}"))
+    })?;
     meter.profile().with_context(|| format!("{shown}"))
 }
 

@@ -69,6 +69,25 @@ pub fn spec(sample_rate_hz: f64, max_block_frames: usize, channels: usize) -> Re
     Ok(())
 }
 
+/// Checks that planar audio `x` has `channels` channels of one length; returns that length.
+pub fn planar(x: &[&[f32]], channels: usize) -> Result<usize> {
+    if x.len() != channels {
+        return Err(Error::ChannelCount {
+            expected: channels,
+            got: x.len(),
+        });
+    }
+    let frames = x.first().map_or(0, |c| c.len());
+    match x.iter().enumerate().find(|(_, c)| c.len() != frames) {
+        Some((channel, c)) => Err(Error::ChannelLengths {
+            first: frames,
+            channel,
+            len: c.len(),
+        }),
+        None => Ok(frames),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -95,6 +95,31 @@ impl Input {
         }
     }
 
+    /// Reads the rest of the file in blocks of `block` frames, handing each to `f` (one slice
+    /// per channel); returns the frames read. Memory: one block.
+    pub fn for_each_block(
+        &mut self,
+        block: usize,
+        mut f: impl FnMut(&[&[f32]]) -> Result<()>,
+    ) -> Result<u64> {
+        let mut bufs = vec![vec![0.0f32; block.max(1)]; self.channels()];
+        let mut total = 0u64;
+        loop {
+            let mut refs: Vec<&mut [f32]> = bufs.iter_mut().map(|b| &mut b[..]).collect();
+            let n = self.read_into(&mut refs)?;
+            if n == 0 {
+                break;
+            }
+            let parts: Vec<&[f32]> = bufs.iter().map(|b| &b[..n]).collect();
+            f(&parts)?;
+            total += n as u64;
+            if n < block {
+                break;
+            }
+        }
+        Ok(total)
+    }
+
     /// Decodes the next frames into `out` (one slice per channel, all of one length); frames
     /// past the end are silence. Returns how many frames came from the file.
     pub fn read_into(&mut self, out: &mut [&mut [f32]]) -> Result<usize> {

@@ -185,20 +185,7 @@ impl Analyzer {
     /// Feeds planar audio: one slice per channel, all the same length. NaN and infinite samples
     /// are analysed as silence and counted ([`Faults::non_finite`]).
     pub fn add_planar(&mut self, x: &[&[f32]]) -> Result<()> {
-        if x.len() != self.channels {
-            return Err(Error::ChannelCount {
-                expected: self.channels,
-                got: x.len(),
-            });
-        }
-        let n = x[0].len();
-        if let Some((channel, c)) = x.iter().enumerate().find(|(_, c)| c.len() != n) {
-            return Err(Error::ChannelLengths {
-                first: n,
-                channel,
-                len: c.len(),
-            });
-        }
+        let n = crate::validate::planar(x, self.channels)?;
         // Input collects into whole hops, so every measurement sees the same pieces whatever
         // the caller's block sizes: results do not depend on them, bit for bit.
         let mut start = 0;

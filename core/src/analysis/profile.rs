@@ -149,20 +149,7 @@ impl ProfileMeter {
     /// Feeds planar audio (one slice per channel, equal lengths; non-finite samples count as
     /// silence).
     pub fn add_planar(&mut self, x: &[&[f32]]) -> Result<()> {
-        if x.len() != self.channels {
-            return Err(Error::ChannelCount {
-                expected: self.channels,
-                got: x.len(),
-            });
-        }
-        let n = x[0].len();
-        if let Some((channel, c)) = x.iter().enumerate().find(|(_, c)| c.len() != n) {
-            return Err(Error::ChannelLengths {
-                first: n,
-                channel,
-                len: c.len(),
-            });
-        }
+        let n = crate::validate::planar(x, self.channels)?;
         self.meter.add_planar(x);
         let clean = |c: &[f32]| -> Vec<f32> {
             c.iter()

@@ -36,6 +36,14 @@ pub const DEFAULT_TAPS_48K: usize = 4095;
 /// Default partition size: 1024 frames balances speed (fewer partitions to multiply) against
 /// the added latency; `set_partition(64)` gives the lowest latency at a higher cost.
 pub const DEFAULT_PARTITION: usize = 1024;
+/// The `taps` setting of the linear-phase EQs (this one and the match EQ).
+pub const TAPS_OPTION: OptionInfo = OptionInfo::integer(
+    "taps",
+    0.0,
+    65_535.0,
+    0.0,
+    "FIR length, odd, 63 to 65535; 0 scales it with the sample rate (4095 at 48 kHz).",
+);
 /// Fraction of the length tapered by the window (half at each end).
 const TAPER: f64 = 0.1;
 
@@ -137,13 +145,7 @@ impl Describe for LinearPhaseEq {
                 BAND_FIELDS,
                 "The bands whose combined magnitude it takes: tables of kind, order, frequency_hz, q, gain_db.",
             ),
-            OptionInfo::integer(
-                "taps",
-                0.0,
-                65_535.0,
-                0.0,
-                "FIR length, odd, 63 to 65535; 0 scales it with the sample rate (4095 at 48 kHz).",
-            ),
+            TAPS_OPTION,
             OptionInfo::integer(
                 "partition",
                 64.0,

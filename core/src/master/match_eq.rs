@@ -11,7 +11,7 @@
 
 use alloc::vec::Vec;
 
-use super::linear_phase_eq::LinearPhaseEq;
+use super::linear_phase_eq::{LinearPhaseEq, TAPS_OPTION};
 use super::width::{ms_decode_in_place, ms_encode_in_place};
 use crate::error::{Range, Result};
 use crate::processor::{ProcessSpec, Processor};
@@ -196,13 +196,7 @@ impl Describe for MatchEq {
                 POINT_FIELDS,
                 "The correction: tables of frequency_hz, mid_db, side_db in ascending frequency (from `mixmaster master --reference` or a measured profile).",
             ),
-            OptionInfo::integer(
-                "taps",
-                0.0,
-                65_535.0,
-                0.0,
-                "FIR length, odd, 63 to 65535; 0 scales it with the sample rate (4095 at 48 kHz).",
-            ),
+            TAPS_OPTION,
         ],
         variants: &[],
     };
