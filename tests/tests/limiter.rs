@@ -478,3 +478,82 @@ fn settings_read_back_and_a_ceiling_changed_while_running_is_kept() {
     assert!(tp_first <= -1.0 && tp_first > -1.3, "{tp_first}");
     assert!(tp <= -6.0 && tp > -6.3, "{tp}");
 }
+
+#[test]
+fn reset_right_after_limiting_forgets_the_held_gain() {
+    // Loud audio that ends while the limiter is holding its gain down, then reset: the next
+    // programme comes out exactly as from a fresh limiter (nothing held, nothing delayed).
+    let loud = mixmaster_tests::sine(997.0, 3.0, 0.0, 48_000.0, 10_000);
+    let x = carrier_with_spikes(4000, &[1500]);
+    let mut l = Limiter::new(-1.0, 5.0).unwrap();
+    l.prepare(ProcessSpec::new(48_000.0, 100, 1)).unwrap();
+    let _ = render(&mut l, &[loud], &mut || 100);
+    assert!(l.current_gain() < 0.5);
+    l.reset();
+    assert_eq!((l.current_gain(), l.max_gain_reduction_db()), (1.0, 0.0));
+    let after = render(&mut l, std::slice::from_ref(&x), &mut || 100).remove(0);
+    let (fresh, _) = run_mono(5.0, |_| {}, &x);
+    assert_eq!(after, fresh);
+}
+
+#[test]
+fn auto_release_recovers_its_set_time_after_a_rest() {
+    // The slow-down follows the limiting of the last second or so: after two seconds 12 dB
+    // over, then six seconds under the ceiling, the release after a spike is back within 10 %
+    // of the set time (the average has decayed to e^-6 of itself).
+    let release = 20.0;
+    let mut x = mixmaster_tests::sine(1000.0, 4.0, 0.0, 48_000.0, 96_000);
+    x.extend(std::iter::repeat_n(0.25f32, 6 * 48_000));
+    let p = x.len();
+    x.extend(carrier_with_spikes(4000, &[0]));
+    let auto = |l: &mut Limiter| {
+        l.set_release_ms(release).unwrap();
+        l.set_auto_release(true);
+    };
+    let (y, lat) = run_mono(5.0, auto, &x);
+    let tau = measured_release_ms(&x, &y, lat, p, 600, 480);
+    assert!(
+        tau >= release && tau < 1.1 * release,
+        "after a rest: {tau} ms"
+    );
+}
+
+#[test]
+fn auto_release_turned_on_again_starts_from_no_history() {
+    // Limiting heard while auto release was off does not slow the release down once it is
+    // turned on (the average starts from nothing): on for two seconds 12 dB over, off, then on
+    // again before a spike, the release is the set time.
+    let release = 20.0;
+    let mut l = Limiter::new(-1.0, 5.0).unwrap();
+    l.set_release_ms(release).unwrap();
+    l.set_auto_release(true);
+    l.prepare(ProcessSpec::new(48_000.0, 100, 1)).unwrap();
+    let loud = mixmaster_tests::sine(1000.0, 4.0, 0.0, 48_000.0, 96_000);
+    let _ = render(&mut l, &[loud], &mut || 100);
+    l.set_auto_release(false);
+    let rest = vec![0.25f32; 4800];
+    let _ = render(&mut l, &[rest], &mut || 100);
+    l.set_auto_release(true);
+    let x = carrier_with_spikes(4000, &[1000]);
+    let y = render(&mut l, std::slice::from_ref(&x), &mut || 100).remove(0);
+    let tau = measured_release_ms(&x, &y, l.latency_frames(), 1000, 600, 480);
+    assert!(tau >= release && tau < 1.06 * release, "{tau} ms");
+}
+
+#[test]
+fn shortest_lookahead_from_rest_into_limiting() {
+    // 0.5 ms at 8 kHz: a 4-frame box average, shorter than a 64-frame chunk. Quiet (at rest,
+    // the box skipped a chunk at a time), then 12 dB over: the ceiling holds, bit for bit the
+    // same in any block size.
+    let fs = 8_000.0;
+    let mut x = vec![0.01f32; 3000];
+    x.extend(mixmaster_tests::sine(300.0, 4.0, 0.0, fs, 3000));
+    let run = |block: usize| {
+        let mut l = Limiter::new(-1.0, 0.5).unwrap();
+        l.prepare(ProcessSpec::new(fs, block, 1)).unwrap();
+        render(&mut l, std::slice::from_ref(&x), &mut || block).remove(0)
+    };
+    let (a, b) = (run(4096), run(1));
+    assert_eq!(a, b);
+    assert!(true_peak_dbtp(fs, &[a]) <= -1.0 + 1e-3);
+}

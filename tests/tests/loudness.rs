@@ -976,3 +976,36 @@ fn rates_whose_100_ms_is_not_whole_frames() {
         "relative gate vs ebur128",
     );
 }
+
+#[test]
+fn float_audio_far_over_full_scale_is_measured() {
+    // Float samples are not bounded by 1: stereo 1 kHz at +40 dBFS reads +40 LUFS (Tech 3341
+    // case 1's relation), the gates and range stay finite, nothing is clamped away.
+    let fs = 48_000.0;
+    let x = tone(fs, 40.0, 5.0, 0);
+    let m = stereo_meter(fs, &x);
+    near(m.integrated_lufs(), 40.0, 0.05, "+40 dBFS tone");
+    near(m.max_momentary_lufs(), 40.0, 0.05, "max momentary");
+    near(m.relative_gate_lufs(), 30.0, 0.05, "relative gate");
+    near(m.loudness_range_lu(), 0.0, 0.1, "range of a steady tone");
+    near(m.sample_peak_max_dbfs(), 40.0, 0.01, "sample peak");
+}
+
+#[test]
+fn options_read_back() {
+    use mixmaster::master::TruePeakMode;
+    let fs = 48_000.0;
+    let m = LoudnessMeter::with_options(fs, ChannelLayout::Stereo, MeterOptions::LOUDNESS_ONLY)
+        .unwrap();
+    assert_eq!(m.options(), MeterOptions::LOUDNESS_ONLY);
+    let mut m = LoudnessMeter::new(fs, ChannelLayout::Stereo).unwrap();
+    assert_eq!(m.options(), MeterOptions::default());
+    m.set_true_peak_mode(TruePeakMode::Precise);
+    m.set_loudness_range_hop_100ms(10).unwrap();
+    let o = m.options();
+    assert_eq!(
+        (o.true_peak, o.true_peak_mode, o.loudness_range_hop_100ms),
+        (true, TruePeakMode::Precise, 10)
+    );
+    assert_eq!((m.channels(), m.sample_rate()), (2, fs));
+}

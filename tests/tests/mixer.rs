@@ -766,3 +766,110 @@ fn tail_frames_covers_the_longest_tail_of_each_stage_and_the_latency() {
     assert_eq!(last, (0.065 * FS) as usize + lat);
     assert!(last < m.tail_frames());
 }
+
+#[test]
+fn fader_pan_and_send_changes_while_running_ramp_to_their_new_values() {
+    // Set after prepare, between blocks: each moves linearly over the 20 ms gain ramp
+    // (smooth::DEFAULT_GAIN_RAMP_S) and then stays at its new value.
+    let mut m = Mixer::new();
+    let t = m.add_track("dc", 1).unwrap();
+    let aux = m.add_bus("aux");
+    m.set_pan_law(Node::Track(t), PanLaw::Linear).unwrap();
+    m.set_pan(Node::Track(t), -1.0).unwrap();
+    m.set_pan(Node::Bus(aux), 1.0).unwrap();
+    let s = m.add_send(t, aux, -150.0, SendPoint::PreFader).unwrap();
+    m.prepare(FS, 64).unwrap();
+    let dc = || vec![vec![1.0f32; 2400]];
+    let [l, r] = run(&mut m, &dc(), &mut || 64);
+    assert!(l[2399] == 1.0 && r[2399] < 1e-7, "{} {}", l[2399], r[2399]);
+    m.set_fader_db(Node::Track(t), -6.0).unwrap();
+    m.set_send_db(t, s, -12.0).unwrap();
+    let [l, r] = run(&mut m, &dc(), &mut || 64);
+    let (f, g) = (db_to_gain(-6.0) as f32, db_to_gain(-12.0) as f32);
+    let ramp = (0.02 * FS) as usize;
+    assert!(
+        l[ramp / 2] < 0.95 && l[ramp / 2] > f + 0.05,
+        "fader mid-ramp {}",
+        l[ramp / 2]
+    );
+    assert!(
+        r[ramp / 2] > 0.0 && r[ramp / 2] < g,
+        "send mid-ramp {}",
+        r[ramp / 2]
+    );
+    for k in [ramp + 1, 2399] {
+        assert!((l[k] - f).abs() < 1e-6, "fader {k}: {}", l[k]);
+        assert!((r[k] - g).abs() < 1e-6, "send {k}: {}", r[k]);
+    }
+    // The pan, from hard left to the centre (linear law: 0.5 each side).
+    m.set_send_db(t, s, -150.0).unwrap();
+    m.set_fader_db(Node::Track(t), 0.0).unwrap();
+    let _ = run(&mut m, &dc(), &mut || 64);
+    m.set_pan(Node::Track(t), 0.0).unwrap();
+    let [l, r] = run(&mut m, &dc(), &mut || 64);
+    assert!(l[ramp / 2] > 0.6 && r[ramp / 2] > 0.1 && r[ramp / 2] < 0.4);
+    assert!((l[2399] - 0.5).abs() < 1e-6 && (r[2399] - 0.5).abs() < 1e-6);
+}
+
+#[test]
+fn accessors_report_what_was_built() {
+    let mut m = Mixer::new();
+    assert_eq!((m.track_count(), m.bus_count()), (0, 0));
+    let a = m.add_track("mono", 1).unwrap();
+    let b = m.add_track("stereo", 2).unwrap();
+    let verb = m.add_bus("verb");
+    let group = m.add_bus("group");
+    assert_eq!((a, b, verb, group), (0, 1, 0, 1));
+    assert_eq!((m.track_count(), m.bus_count()), (2, 2));
+    assert_eq!(m.track_channels(a).unwrap(), 1);
+    assert_eq!(m.track_channels(b).unwrap(), 2);
+    assert!(m.track_channels(2).is_err());
+    assert_eq!(m.name(Node::Track(b)).unwrap(), "stereo");
+    assert_eq!(m.name(Node::Bus(group)).unwrap(), "group");
+    assert!(m.name(Node::Bus(2)).is_err());
+    assert_eq!(m.bus_index("group"), Some(group));
+    assert_eq!(m.bus_index("verb"), Some(verb));
+    assert_eq!(m.bus_index("nope"), None);
+    m.prepare(FS, 64).unwrap();
+    let x = vec![0.0f32; 100];
+    m.process(
+        &[&[&x], &[&x, &x]],
+        [&mut vec![0.0; 100], &mut vec![0.0; 100]],
+    )
+    .unwrap();
+    assert_eq!(m.position_frames(), 100);
+    m.reset();
+    assert_eq!(m.position_frames(), 0);
+}
+
+#[test]
+fn insert_automation_on_every_strip_keeps_to_its_grid() {
+    // Every strip (the track and the master) has insert automation: the mix still updates the
+    // parameters on the 64-frame grid from the start, whatever the block sizes.
+    use mixmaster::mix::Gain;
+    let build = || {
+        let mut m = Mixer::new();
+        let t = m.add_track("t", 1).unwrap();
+        let mut c = Compressor::new();
+        c.set_threshold_db(-30.0).unwrap();
+        assert_eq!(m.add_insert(Node::Track(t), Box::new(c)).unwrap(), 0);
+        assert_eq!(
+            m.add_insert(Node::Track(t), Box::new(Gain::new())).unwrap(),
+            1
+        );
+        m.add_insert(Node::Master, Box::new(Gain::new())).unwrap();
+        let ramp = |a, b| Envelope::new(&[Breakpoint::new(0.0, a), Breakpoint::new(0.2, b)]);
+        let insert = |insert| Target::Insert { insert, param: 0 };
+        m.automate(Node::Track(t), insert(0), ramp(-30.0, -5.0).unwrap())
+            .unwrap();
+        m.automate(Node::Master, insert(0), ramp(0.0, -12.0).unwrap())
+            .unwrap();
+        m.prepare(FS, 1024).unwrap();
+        m
+    };
+    let x = mixmaster_tests::programme(1, 12_000, FS);
+    let a = run(&mut build(), &x, &mut || 1024);
+    let mut rng = Rng::new(5);
+    let b = run(&mut build(), &x, &mut || rng.range(1, 1024));
+    assert_eq!(a, b);
+}
