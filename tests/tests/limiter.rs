@@ -557,3 +557,28 @@ fn shortest_lookahead_from_rest_into_limiting() {
     assert_eq!(a, b);
     assert!(true_peak_dbtp(fs, &[a]) <= -1.0 + 1e-3);
 }
+
+#[test]
+fn after_limiting_the_release_completes_and_the_output_is_transparent_again() {
+    // docs/limiter.md: below the ceiling the output is the input delayed, bit for bit. After a
+    // peak has been limited and the release has run its course (here 20 time constants), that
+    // holds again and the meters read no reduction, for short and long releases.
+    for release in [10.0, 100.0, 2000.0] {
+        let fs = 48_000.0;
+        let rest = (release * 48.0 * 20.0) as usize + 48_000;
+        let x = carrier_with_spikes(1000 + rest, &[1000]);
+        let (y, lat) = run_mono(5.0, |l| l.set_release_ms(release).unwrap(), &x);
+        let tail = x.len() - 4800;
+        assert!(
+            y[tail..] == x[tail - lat..x.len() - lat],
+            "release {release} ms: gain still {} long after the peak",
+            y[x.len() - 1] / x[x.len() - 1 - lat]
+        );
+        let mut l = Limiter::new(-1.0, 5.0).unwrap();
+        l.set_release_ms(release).unwrap();
+        l.prepare(ProcessSpec::new(fs, 100, 1)).unwrap();
+        let _ = render(&mut l, &[x], &mut || 100);
+        assert_eq!(l.current_gain(), 1.0);
+        assert_eq!(l.gain_reduction_db(), 0.0);
+    }
+}
