@@ -198,3 +198,87 @@ fn mix_blends_dry_and_wet() {
         x[47_999]
     );
 }
+
+/// Runs `frames` of DC at `v` through `c` in blocks of 480; returns the output.
+fn dc_through(c: &mut Compressor, v: f32, frames: usize) -> Vec<f32> {
+    let mut x = vec![v; frames];
+    for chunk in x.chunks_mut(480) {
+        c.process(&mut [chunk]);
+    }
+    x
+}
+
+#[test]
+fn makeup_or_mix_alone_changed_after_prepare_takes_effect() {
+    let fs = 48_000.0;
+    // Below the threshold: the output is the input times the makeup gain.
+    let mut c = Compressor::new();
+    c.set_threshold_db(-10.0).unwrap();
+    c.set_knee_db(0.0).unwrap();
+    c.prepare(ProcessSpec::new(fs, 480, 1)).unwrap();
+    let before = dc_through(&mut c, 0.1, 4800);
+    assert!((before[4799] - 0.1).abs() < 1e-6);
+    c.set_makeup_db(6.0).unwrap();
+    let after = dc_through(&mut c, 0.1, 4800);
+    let want = 0.1 * 10f32.powf(6.0 / 20.0);
+    assert!(
+        (after[4799] - want).abs() < 1e-4,
+        "{} vs {want}",
+        after[4799]
+    );
+    // Ramped, not stepped.
+    assert!(after[0] < 0.11 && after[480] > after[0] && after[480] < want);
+    // Mix alone: dry + wet in proportion (the wet level as in `mix_blends_dry_and_wet`).
+    let mut c = Compressor::new();
+    c.set_threshold_db(-40.0).unwrap();
+    c.set_ratio(100.0).unwrap();
+    c.set_knee_db(0.0).unwrap();
+    c.prepare(ProcessSpec::new(fs, 480, 1)).unwrap();
+    let wet = 10f64.powf((-40.0 + (20.0 * 0.5f64.log10() + 40.0) / 100.0) / 20.0);
+    let settled = dc_through(&mut c, 0.5, 48_000);
+    assert!((settled[47_999] as f64 - wet).abs() < 1e-3);
+    c.set_mix(0.25).unwrap();
+    let mixed = dc_through(&mut c, 0.5, 4800);
+    let want = 0.75 * 0.5 + 0.25 * wet;
+    assert!(
+        (mixed[4799] as f64 - want).abs() < 1e-3,
+        "{} vs {want}",
+        mixed[4799]
+    );
+}
+
+#[test]
+fn gain_reduction_meters_read_what_the_output_shows() {
+    // DC at −6.02 dBFS into a hard knee at −20 dB, 4:1: the settled reduction is
+    // (20 − 6.02) × (1 − 1/4) = 10.49 dB. Each block's meter is the largest reduction the
+    // output shows in that block, measured as in/out.
+    let fs = 48_000.0;
+    let mut c = Compressor::new();
+    c.set_threshold_db(-20.0).unwrap();
+    c.set_ratio(4.0).unwrap();
+    c.set_knee_db(0.0).unwrap();
+    c.set_attack_ms(5.0).unwrap();
+    c.set_release_ms(50.0).unwrap();
+    c.prepare(ProcessSpec::new(fs, 480, 1)).unwrap();
+    assert_eq!(c.max_gain_reduction_db(), 0.0);
+    let level = |k: usize| if k < 20 { 0.5f32 } else { 0.05 };
+    let mut largest = 0.0f64;
+    for k in 0..40 {
+        let v = level(k);
+        let mut x = vec![v; 480];
+        c.process(&mut [&mut x[..]]);
+        let shown: Vec<f64> = x.iter().map(|y| -20.0 * (*y / v).log10() as f64).collect();
+        let most = shown.iter().cloned().fold(0.0f64, f64::max);
+        assert!(
+            (c.max_gain_reduction_db() - most).abs() < 0.02,
+            "block {k}: meter {} output {most}",
+            c.max_gain_reduction_db()
+        );
+        assert!((c.gain_reduction_db() - shown[479]).abs() < 0.02);
+        largest = largest.max(most);
+    }
+    let settled = (20.0 + 20.0 * 0.5f64.log10()) * 0.75;
+    assert!((largest - settled).abs() < 0.05, "{largest} vs {settled}");
+    // 200 ms into the 50 ms release, the meter is down to 10.49 × e^−4 = 0.19 dB.
+    assert!(c.max_gain_reduction_db() < 0.25);
+}

@@ -1,6 +1,7 @@
 //! Every processor against the shared contract: block-size independence, reset, NaN recovery,
 //! denormals; plus the contract's own entry points and errors.
 
+use mixmaster::master::Limiter;
 use mixmaster::mix::biquad::{Design, FilterKind};
 use mixmaster::mix::{
     Compressor, Delay, Detector, Equalizer, Filter, Gain, PanLaw, PanMode, Panner, Reverb,
@@ -259,19 +260,37 @@ fn parameter_errors_name_the_parameter() {
     );
     assert!(Reverb::new().set_decay_s(f64::INFINITY).is_err());
     assert!(Gain::new().set_param_by_name("nope", 1.0).is_err());
-    // Every ParamInfo's default is accepted by its own setter, and its bounds are enforced.
+    // Every ParamInfo's default and both of its bounds are accepted by its own setter and read
+    // back; a value past either bound, or NaN, is refused and leaves the value as it was.
     let procs: Vec<Box<dyn Processor>> = vec![
         Box::new(Gain::new()),
         Box::new(Panner::default()),
         Box::new(Compressor::new()),
-        Box::new(Delay::new(10_000.0).unwrap()),
+        // Its time_ms range as documented needs the longest max_ms (set per instance).
+        Box::new(Delay::new(60_000.0).unwrap()),
         Box::new(Reverb::new()),
+        Box::new(Limiter::new(-1.0, 5.0).unwrap()),
     ];
     for mut p in procs {
         for (i, info) in p.params().iter().enumerate() {
-            p.set_param(i, info.default)
-                .unwrap_or_else(|e| panic!("{}: default of {}: {e}", p.name(), info.name));
-            assert_eq!(p.param(i), Some(info.default));
+            for v in [info.min, info.max, info.default] {
+                p.set_param(i, v)
+                    .unwrap_or_else(|e| panic!("{}: {v} for {}: {e}", p.name(), info.name));
+                assert_eq!(p.param(i), Some(v), "{}.{}", p.name(), info.name);
+            }
+            let below = info.min - info.min.abs().max(1.0) * 1e-6;
+            let above = info.max + info.max.abs().max(1.0) * 1e-6;
+            for bad in [below, info.min - 1.0, above] {
+                assert!(
+                    p.set_param(i, bad).is_err(),
+                    "{}.{} = {bad} outside [{}, {}]",
+                    p.name(),
+                    info.name,
+                    info.min,
+                    info.max
+                );
+                assert_eq!(p.param(i), Some(info.default));
+            }
             assert!(
                 p.set_param(i, info.max + 1.0).is_err(),
                 "{}.{} above max",

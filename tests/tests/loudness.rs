@@ -687,3 +687,325 @@ fn meter_options_change_what_is_measured_not_the_loudness() {
         "not measured"
     );
 }
+
+/// Every read-out of a meter, for comparing two meters exactly.
+fn readouts(m: &LoudnessMeter) -> Vec<f64> {
+    let mut v = vec![
+        m.momentary_lufs(),
+        m.short_term_lufs(),
+        m.max_momentary_lufs(),
+        m.max_short_term_lufs(),
+        m.integrated_lufs(),
+        m.relative_gate_lufs(),
+        m.loudness_range_lu(),
+        m.sample_peak_max_dbfs(),
+        m.true_peak_dbtp(),
+        m.non_finite_samples() as f64,
+        m.frames() as f64,
+    ];
+    for c in 0..m.channels() {
+        v.push(m.sample_peak_dbfs(c));
+        v.push(m.true_peak_channel_dbtp(c));
+    }
+    v
+}
+
+#[test]
+fn reset_forgets_everything_measured() {
+    // Loud noise (with a bad sample, and ending mid-quantum, mid-100 ms and mid-filter state),
+    // then reset, then a quieter, different programme: every read-out equals a fresh meter's.
+    for options in [MeterOptions::default(), MeterOptions::LOUDNESS_ONLY] {
+        let fs = 48_000.0;
+        let n = (fs * 4.0) as usize + 37;
+        let mut a = [
+            mixmaster_tests::noise(1, 0.9, n),
+            mixmaster_tests::noise(2, 0.8, n),
+        ];
+        a[0][1000] = f32::NAN;
+        let b = mixmaster_tests::programme(2, (fs * 5.0) as usize, fs);
+        let b: Vec<Vec<f32>> = b
+            .iter()
+            .map(|c| c.iter().map(|v| v * 0.3).collect())
+            .collect();
+        let mut used = LoudnessMeter::with_options(fs, ChannelLayout::Stereo, options).unwrap();
+        used.add_planar(&[&a[0], &a[1]]);
+        used.reset();
+        assert_eq!(used.frames(), 0);
+        assert_eq!(used.integrated_lufs(), f64::NEG_INFINITY);
+        used.add_planar(&[&b[0], &b[1]]);
+        let mut fresh = LoudnessMeter::with_options(fs, ChannelLayout::Stereo, options).unwrap();
+        fresh.add_planar(&[&b[0], &b[1]]);
+        assert!(fresh.integrated_lufs() > -40.0);
+        assert_eq!(readouts(&used), readouts(&fresh));
+    }
+}
+
+#[test]
+fn more_than_eight_interleaved_channels_are_taken_apart_right() {
+    // Eleven channels, each its own tone and level: interleaved (through the wide stack
+    // buffer, in pieces that are not whole buffers) reads as planar, and each channel's sample
+    // peak is that channel's.
+    let fs = 48_000.0;
+    let ch = 11;
+    let n = 48_000;
+    let x: Vec<Vec<f32>> = (0..ch)
+        .map(|c| mixmaster_tests::sine(100.0 * (c + 1) as f64, 0.05 * (c + 1) as f64, 0.1, fs, n))
+        .collect();
+    let mut planar = LoudnessMeter::new(fs, ChannelLayout::for_channels(ch)).unwrap();
+    let refs: Vec<&[f32]> = x.iter().map(|c| &c[..]).collect();
+    planar.add_planar(&refs);
+    let inter: Vec<f32> = (0..n).flat_map(|i| x.iter().map(move |c| c[i])).collect();
+    let mut m = LoudnessMeter::new(fs, ChannelLayout::for_channels(ch)).unwrap();
+    for piece in inter.chunks(ch * 1000 + ch * 7) {
+        m.add_interleaved(piece);
+    }
+    assert_eq!(m.frames(), n as u64);
+    for (c, xc) in x.iter().enumerate() {
+        let peak = xc.iter().fold(0.0f32, |a, v| a.max(v.abs()));
+        near(
+            m.sample_peak_dbfs(c),
+            20.0 * (peak as f64).log10(),
+            1e-9,
+            &format!("channel {c} sample peak"),
+        );
+    }
+    // The same sums in a different order: equal to rounding.
+    for (a, b) in readouts(&m).iter().zip(readouts(&planar)) {
+        assert!(a == &b || (a - b).abs() < 1e-9, "{a} vs {b}");
+    }
+}
+
+#[test]
+fn sample_and_true_peak_per_channel() {
+    // A sine at fs/4 with a 45° phase: its samples are ±a/√2, its waveform peaks at a (EBU Tech
+    // 3341 case 17's signal). Three channels at three levels, read each on its own.
+    let fs = 48_000.0;
+    let amps = [0.5, 0.25, 0.9];
+    let x: Vec<Vec<f32>> = amps
+        .iter()
+        .map(|&a| sine_at(fs, fs / 4.0, a, 45.0, 1.0))
+        .collect();
+    let refs: Vec<&[f32]> = x.iter().map(|c| &c[..]).collect();
+    let mut m = LoudnessMeter::new(fs, ChannelLayout::Custom(vec![1.0; 3])).unwrap();
+    m.add_planar(&refs);
+    for (c, a) in amps.iter().enumerate() {
+        let sample = x[c].iter().fold(0.0f32, |p, v| p.max(v.abs())) as f64;
+        near(sample, a / 2f64.sqrt(), 1e-6, "the signal's samples");
+        near(
+            m.sample_peak_dbfs(c),
+            20.0 * sample.log10(),
+            1e-9,
+            "sample peak",
+        );
+        near(
+            m.true_peak_channel_dbtp(c),
+            20.0 * a.log10(),
+            0.2,
+            "true peak",
+        );
+    }
+    near(
+        m.sample_peak_max_dbfs(),
+        m.sample_peak_dbfs(2),
+        0.0,
+        "max sample peak",
+    );
+    near(
+        m.true_peak_dbtp(),
+        m.true_peak_channel_dbtp(2),
+        0.0,
+        "max true peak",
+    );
+    assert_eq!(m.sample_peak_dbfs(3), f64::NEG_INFINITY);
+    assert_eq!(m.true_peak_channel_dbtp(3), f64::NEG_INFINITY);
+    // Without true peak, sample peaks have a pass of their own: the largest over every call,
+    // per channel, whatever came after it.
+    let options = MeterOptions {
+        true_peak: false,
+        ..MeterOptions::default()
+    };
+    let mut m =
+        LoudnessMeter::with_options(fs, ChannelLayout::Custom(vec![1.0; 3]), options).unwrap();
+    m.add_planar(&refs);
+    let quiet: Vec<Vec<f32>> = x
+        .iter()
+        .map(|c| c.iter().map(|v| v * 0.1).collect())
+        .collect();
+    let quiet_refs: Vec<&[f32]> = quiet.iter().map(|c| &c[..]).collect();
+    m.add_planar(&quiet_refs);
+    for (c, a) in amps.iter().enumerate() {
+        near(
+            m.sample_peak_dbfs(c),
+            20.0 * (a / 2f64.sqrt()).log10(),
+            1e-6,
+            "sample peak alone",
+        );
+        assert_eq!(m.true_peak_channel_dbtp(c), f64::NEG_INFINITY);
+    }
+    assert_eq!(m.true_peak_dbtp(), f64::NEG_INFINITY);
+}
+
+#[test]
+fn energy_and_lufs_convert_both_ways() {
+    use mixmaster::master::loudness::{energy_to_lufs, lufs_to_energy};
+    // BS.1770: L = −0.691 + 10 log10(z).
+    near(lufs_to_energy(-0.691), 1.0, 1e-12, "0 dB energy");
+    near(
+        lufs_to_energy(-23.0),
+        10f64.powf((-23.0 + 0.691) / 10.0),
+        1e-15,
+        "-23",
+    );
+    near(lufs_to_energy(9.309), 10.0, 1e-12, "+10 dB");
+    for z in [1e-7, 0.01, 0.5, 3.0] {
+        near(
+            lufs_to_energy(energy_to_lufs(z)) / z,
+            1.0,
+            1e-12,
+            "round trip",
+        );
+    }
+    assert_eq!(energy_to_lufs(0.0), f64::NEG_INFINITY);
+}
+
+#[test]
+fn relative_gate_frames_and_integrated_loudness_of_two_levels() {
+    // Stereo 1 kHz at −20 dBFS (−20 LUFS, as Tech 3341 case 1) for 10 s, then −35 dBFS for
+    // 10 s, against BS.1770's gating computed here by hand: 400 ms blocks every 100 ms, each
+    // block's energy the time-weighted mix of the two levels; the relative gate 10 LU under
+    // the mean of the blocks over −70 LUFS, the integrated loudness the mean of those over it.
+    let energy = |lufs: f64| 10f64.powf(lufs / 10.0);
+    let blocks: Vec<f64> = (0..=196)
+        .map(|k| {
+            let loud = ((10.0 - 0.1 * k as f64) / 0.4).clamp(0.0, 1.0);
+            loud * energy(-20.0) + (1.0 - loud) * energy(-35.0)
+        })
+        .collect();
+    let mean = |b: &[f64]| 10.0 * (b.iter().sum::<f64>() / b.len() as f64).log10();
+    let gate = mean(&blocks) - 10.0;
+    let kept: Vec<f64> = blocks
+        .iter()
+        .copied()
+        .filter(|e| 10.0 * e.log10() > gate)
+        .collect();
+    assert_eq!(
+        kept.len(),
+        97 + 3,
+        "the loud blocks and the three across the change"
+    );
+    for fs in RATES {
+        let x = segments(fs, &[(Some(-20.0), 10.0), (Some(-35.0), 10.0)]);
+        let m = stereo_meter(fs, &x);
+        assert_eq!(m.frames(), (20.0 * fs) as u64);
+        near(m.relative_gate_lufs(), gate, 0.01, "relative gate");
+        near(m.integrated_lufs(), mean(&kept), 0.01, "integrated");
+    }
+}
+
+#[test]
+fn rates_whose_100_ms_is_not_whole_frames() {
+    // The quantum (the hop of the momentary and short-term maxima) is the largest divisor of
+    // the frames in 100 ms (rounded) no longer than 5 ms: at 11.025 kHz, 1103 frames (a prime):
+    // one frame.
+    for (fs, want) in [
+        (48_000.0, 240),
+        (44_100.0, 210),
+        (11_025.0, 1),
+        (22_050.0, 105),
+    ] {
+        let m = LoudnessMeter::new(fs, ChannelLayout::Stereo).unwrap();
+        let n100 = (fs / 10.0).round() as usize;
+        let independent = (1..=(fs * 0.005) as usize)
+            .rev()
+            .find(|d| n100.is_multiple_of(*d))
+            .unwrap();
+        assert_eq!(independent, want);
+        assert_eq!(m.quantum_frames(), want, "at {fs}");
+    }
+    // At 11.025 kHz the whole meter agrees with the ebur128 crate (libebur128's 100 ms is
+    // (fs + 5) / 10 frames, the same 1103).
+    let fs = 11_025.0;
+    let n = (fs * 20.0) as usize;
+    let x: Vec<Vec<f32>> = (0..2)
+        .map(|c| {
+            let nz = mixmaster_tests::noise(20 + c, 0.2, n);
+            (0..n)
+                .map(|i| {
+                    let t = i as f64 / fs;
+                    let env = 0.5 + 0.45 * (2.0 * PI * 0.2 * t + c as f64).sin();
+                    ((0.3 * (2.0 * PI * 440.0 * t).sin() + nz[i] as f64) * env) as f32
+                })
+                .collect()
+        })
+        .collect();
+    let mut ours = LoudnessMeter::new(fs, ChannelLayout::Stereo).unwrap();
+    ours.add_planar(&[&x[0], &x[1]]);
+    let mode = ebur128::Mode::I | ebur128::Mode::LRA | ebur128::Mode::M | ebur128::Mode::S;
+    let mut theirs = ebur128::EbuR128::new(2, fs as u32, mode).unwrap();
+    theirs.add_frames_planar_f32(&[&x[0], &x[1]]).unwrap();
+    let what = "at 11.025 kHz vs ebur128";
+    near(
+        ours.integrated_lufs(),
+        theirs.loudness_global().unwrap(),
+        0.01,
+        what,
+    );
+    near(
+        ours.momentary_lufs(),
+        theirs.loudness_momentary().unwrap(),
+        0.01,
+        what,
+    );
+    near(
+        ours.short_term_lufs(),
+        theirs.loudness_shortterm().unwrap(),
+        0.01,
+        what,
+    );
+    near(
+        ours.loudness_range_lu(),
+        theirs.loudness_range().unwrap(),
+        0.2,
+        what,
+    );
+    let gate = theirs.relative_threshold().unwrap();
+    near(
+        ours.relative_gate_lufs(),
+        gate,
+        0.01,
+        "relative gate vs ebur128",
+    );
+}
+
+#[test]
+fn float_audio_far_over_full_scale_is_measured() {
+    // Float samples are not bounded by 1: stereo 1 kHz at +40 dBFS reads +40 LUFS (Tech 3341
+    // case 1's relation), the gates and range stay finite, nothing is clamped away.
+    let fs = 48_000.0;
+    let x = tone(fs, 40.0, 5.0, 0);
+    let m = stereo_meter(fs, &x);
+    near(m.integrated_lufs(), 40.0, 0.05, "+40 dBFS tone");
+    near(m.max_momentary_lufs(), 40.0, 0.05, "max momentary");
+    near(m.relative_gate_lufs(), 30.0, 0.05, "relative gate");
+    near(m.loudness_range_lu(), 0.0, 0.1, "range of a steady tone");
+    near(m.sample_peak_max_dbfs(), 40.0, 0.01, "sample peak");
+}
+
+#[test]
+fn options_read_back() {
+    use mixmaster::master::TruePeakMode;
+    let fs = 48_000.0;
+    let m = LoudnessMeter::with_options(fs, ChannelLayout::Stereo, MeterOptions::LOUDNESS_ONLY)
+        .unwrap();
+    assert_eq!(m.options(), MeterOptions::LOUDNESS_ONLY);
+    let mut m = LoudnessMeter::new(fs, ChannelLayout::Stereo).unwrap();
+    assert_eq!(m.options(), MeterOptions::default());
+    m.set_true_peak_mode(TruePeakMode::Precise);
+    m.set_loudness_range_hop_100ms(10).unwrap();
+    let o = m.options();
+    assert_eq!(
+        (o.true_peak, o.true_peak_mode, o.loudness_range_hop_100ms),
+        (true, TruePeakMode::Precise, 10)
+    );
+    assert_eq!((m.channels(), m.sample_rate()), (2, fs));
+}

@@ -506,3 +506,370 @@ fn tracks_side_by_side_in_lanes_give_the_same_mix_bit_for_bit() {
         );
     }
 }
+
+/// Runs `mixer` over tracks of one or two channels each, in blocks of `block`; returns (L, R).
+fn run_tracks(mixer: &mut Mixer, inputs: &[Vec<Vec<f32>>], block: usize) -> [Vec<f32>; 2] {
+    let frames = inputs[0][0].len();
+    let (mut l, mut r) = (vec![0.0f32; frames], vec![0.0f32; frames]);
+    let mut pos = 0;
+    while pos < frames {
+        let n = block.min(frames - pos);
+        let chans: Vec<Vec<&[f32]>> = inputs
+            .iter()
+            .map(|x| x.iter().map(|c| &c[pos..pos + n]).collect())
+            .collect();
+        let refs: Vec<&[&[f32]]> = chans.iter().map(|c| &c[..]).collect();
+        mixer
+            .process(&refs, [&mut l[pos..pos + n], &mut r[pos..pos + n]])
+            .unwrap();
+        pos += n;
+    }
+    [l, r]
+}
+
+#[test]
+fn the_master_fader_scales_both_channels_by_its_level() {
+    // A stereo track of DC (1 left, 0.5 right) at the centre (balance 0 passes it unchanged),
+    // master fader set before prepare (no ramp): out = in × 10^(dB/20) on each side.
+    for db in [-6.0, 4.5, 0.0] {
+        let mut m = Mixer::new();
+        m.add_track("dc", 2).unwrap();
+        m.set_fader_db(Node::Master, db).unwrap();
+        m.prepare(FS, 128).unwrap();
+        let frames = 1000;
+        let [l, r] = run_tracks(&mut m, &[vec![vec![1.0; frames], vec![0.5; frames]]], 128);
+        let g = 10f64.powf(db / 20.0) as f32;
+        for k in [0, 500, frames - 1] {
+            assert!((l[k] - g).abs() < 1e-6, "{db} dB: left {} want {g}", l[k]);
+            assert!((r[k] - 0.5 * g).abs() < 1e-6, "{db} dB: right {}", r[k]);
+        }
+    }
+    // Automated: the master follows its envelope on both channels, per sample.
+    let mut m = Mixer::new();
+    m.add_track("dc", 2).unwrap();
+    let env = Envelope::new(&[Breakpoint::new(0.0, -12.0), Breakpoint::new(0.01, 6.0)]).unwrap();
+    m.automate(Node::Master, Target::Fader, env).unwrap();
+    m.prepare(FS, 100).unwrap();
+    let frames = 960;
+    let [l, r] = run_tracks(&mut m, &[vec![vec![1.0; frames], vec![0.5; frames]]], 100);
+    for k in [0usize, 240, 480, 959] {
+        // Linear in dB from −12 at frame 0 to +6 at frame 480.
+        let db = -12.0 + 18.0 * (k.min(480) as f64 / 480.0);
+        let g = 10f64.powf(db / 20.0) as f32;
+        assert!(
+            (l[k] - g).abs() < 1e-5 * g.max(1.0),
+            "frame {k}: {} {g}",
+            l[k]
+        );
+        assert!(
+            (r[k] - 0.5 * g).abs() < 1e-5 * g.max(1.0),
+            "frame {k}: {}",
+            r[k]
+        );
+    }
+}
+
+#[test]
+fn a_mute_fades_both_channels_alike() {
+    // Stereo DC, 1 left and 0.5 right: while the mute fades, right stays half of left, both
+    // fall monotonically, and both are silent once the 20 ms ramp is over.
+    let mut m = Mixer::new();
+    let t = m.add_track("dc", 2).unwrap();
+    m.prepare(FS, 64).unwrap();
+    let frames = 2400;
+    let dc = vec![vec![vec![1.0f32; frames], vec![0.5; frames]]];
+    let _ = run_tracks(&mut m, &dc, 64);
+    m.set_mute(Node::Track(t), true).unwrap();
+    let [l, r] = run_tracks(&mut m, &dc, 64);
+    let ramp = (0.02 * FS) as usize;
+    assert!(
+        l[0] > 0.9 && l[ramp / 2] > 0.3 && l[ramp / 2] < 0.7,
+        "{}",
+        l[ramp / 2]
+    );
+    for k in 0..frames {
+        assert!(
+            (r[k] - 0.5 * l[k]).abs() < 1e-6,
+            "frame {k}: L {} R {}",
+            l[k],
+            r[k]
+        );
+        if k > 0 {
+            assert!(l[k] <= l[k - 1] && r[k] <= r[k - 1], "frame {k} rises");
+        }
+    }
+    assert_eq!((l[ramp + 1], r[ramp + 1]), (0.0, 0.0));
+    assert_eq!((l[frames - 1], r[frames - 1]), (0.0, 0.0));
+}
+
+#[test]
+fn automating_a_second_insert_parameter_keeps_the_first() {
+    let mut m = Mixer::new();
+    let t = m.add_track("t", 1).unwrap();
+    m.add_insert(Node::Track(t), Box::new(Compressor::new()))
+        .unwrap();
+    let insert = |param| Target::Insert { insert: 0, param };
+    let constant = |v| Envelope::constant(v).unwrap();
+    // Parameter 0 is the threshold, 1 the ratio (Compressor::PARAMS).
+    m.automate(Node::Track(t), insert(0), constant(-40.0))
+        .unwrap();
+    m.automate(Node::Track(t), insert(1), constant(7.0))
+        .unwrap();
+    // Automating the same parameter again replaces its envelope.
+    m.automate(Node::Track(t), insert(1), constant(9.0))
+        .unwrap();
+    m.prepare(FS, 256).unwrap();
+    let _ = run(&mut m, &[vec![0.1; 1024]], &mut || 256);
+    let c = &mut m.inserts_mut(Node::Track(t)).unwrap()[0];
+    assert_eq!(c.param(0), Some(-40.0), "threshold automation was dropped");
+    assert_eq!(c.param(1), Some(9.0), "ratio automation");
+}
+
+#[test]
+fn post_fader_sends_follow_an_automated_fader_and_send_level() {
+    // DC 1, panned hard left, on the master's left; its post-fader send feeds an aux balanced
+    // hard right, so the master's right is the send alone: fader × send level, per sample.
+    let fader_env = || Envelope::new(&[Breakpoint::new(0.0, -20.0), Breakpoint::new(0.01, 0.0)]);
+    let send_env = || Envelope::new(&[Breakpoint::new(0.0, 0.0), Breakpoint::new(0.01, -30.0)]);
+    let lin = |a: f64, b: f64, k: usize| a + (b - a) * (k.min(480) as f64 / 480.0);
+    for (auto_fader, auto_send) in [(true, false), (false, true), (true, true)] {
+        let mut m = Mixer::new();
+        let t = m.add_track("dc", 1).unwrap();
+        let aux = m.add_bus("aux");
+        m.set_pan(Node::Track(t), -1.0).unwrap();
+        m.set_pan(Node::Bus(aux), 1.0).unwrap();
+        m.set_fader_db(Node::Track(t), -6.0).unwrap();
+        let s = m.add_send(t, aux, -3.0, SendPoint::PostFader).unwrap();
+        if auto_fader {
+            m.automate(Node::Track(t), Target::Fader, fader_env().unwrap())
+                .unwrap();
+        }
+        if auto_send {
+            m.automate(Node::Track(t), Target::Send(s), send_env().unwrap())
+                .unwrap();
+        }
+        m.prepare(FS, 128).unwrap();
+        let [l, r] = run(&mut m, &[vec![1.0; 960]], &mut || 128);
+        for k in [0usize, 100, 240, 479, 700] {
+            let f = if auto_fader { lin(-20.0, 0.0, k) } else { -6.0 };
+            let s = if auto_send { lin(0.0, -30.0, k) } else { -3.0 };
+            let (f, s) = (db_to_gain(f) as f32, db_to_gain(s) as f32);
+            let what = format!("fader automated {auto_fader}, send {auto_send}, frame {k}");
+            assert!((l[k] - f).abs() < 1e-5, "{what}: L {} want {f}", l[k]);
+            assert!(
+                (r[k] - f * s).abs() < 1e-5,
+                "{what}: R {} want {}",
+                r[k],
+                f * s
+            );
+        }
+    }
+}
+
+/// A mix whose every alignment delay is non-zero: a plain track and a limited one into the
+/// master and (by sends) an aux; the limited track reaches the master through a bus with a
+/// second limiter. The limiters' ceilings are above the signals (they only delay).
+fn delayed_paths_mix() -> Mixer {
+    let mut m = Mixer::new();
+    let plain = m.add_track("plain", 1).unwrap();
+    let limited = m.add_track("limited", 1).unwrap();
+    let aux = m.add_bus("aux");
+    let lb = m.add_bus("limited bus");
+    m.add_insert(
+        Node::Track(limited),
+        Box::new(Limiter::new(0.0, 3.0).unwrap()),
+    )
+    .unwrap();
+    m.add_insert(Node::Bus(lb), Box::new(Limiter::new(0.0, 2.0).unwrap()))
+        .unwrap();
+    m.set_output(Node::Track(limited), Output::Bus(lb)).unwrap();
+    for t in [plain, limited] {
+        m.add_send(t, aux, -6.0, SendPoint::PostFader).unwrap();
+        m.add_send(t, aux, -12.0, SendPoint::PreFader).unwrap();
+    }
+    m.prepare(FS, 256).unwrap();
+    m
+}
+
+#[test]
+fn reset_clears_the_latency_compensation_delays() {
+    let frames = 3000;
+    let loud = vec![
+        mixmaster_tests::noise(1, 0.4, frames),
+        mixmaster_tests::noise(2, 0.4, frames),
+    ];
+    let other = vec![
+        mixmaster_tests::sine(330.0, 0.2, 0.0, FS, frames),
+        mixmaster_tests::noise(3, 0.1, frames),
+    ];
+    let mut used = delayed_paths_mix();
+    assert!(used.latency_frames() > 200);
+    let _ = run(&mut used, &loud, &mut || 256);
+    used.reset();
+    assert_eq!(used.position_frames(), 0);
+    let after_reset = run(&mut used, &other, &mut || 256);
+    let fresh = run(&mut delayed_paths_mix(), &other, &mut || 256);
+    assert!(fresh[0].iter().any(|v| v.abs() > 0.01));
+    assert_eq!(
+        after_reset, fresh,
+        "old audio came out of a delay after reset"
+    );
+}
+
+#[test]
+fn tail_frames_covers_the_longest_tail_of_each_stage_and_the_latency() {
+    use mixmaster::Processor;
+    use mixmaster::mix::Delay;
+    let delay = |ms: f64| {
+        let mut d = Delay::new(1000.0).unwrap();
+        d.set_time_ms(ms).unwrap();
+        d.set_feedback(0.0).unwrap();
+        d.set_mix(1.0).unwrap();
+        d
+    };
+    let mut m = Mixer::new();
+    let a = m.add_track("a", 1).unwrap();
+    let b = m.add_track("b", 1).unwrap();
+    let bus = m.add_bus("bus");
+    m.add_insert(Node::Track(a), Box::new(delay(10.0))).unwrap();
+    m.add_insert(Node::Track(b), Box::new(delay(25.0))).unwrap();
+    m.add_insert(Node::Bus(bus), Box::new(delay(40.0))).unwrap();
+    m.add_insert(Node::Master, Box::new(Limiter::new(0.0, 4.0).unwrap()))
+        .unwrap();
+    m.set_output(Node::Track(b), Output::Bus(bus)).unwrap();
+    m.set_pan_law(Node::Track(b), PanLaw::Linear).unwrap();
+    m.prepare(FS, 256).unwrap();
+    // Each part's own tail, from the processors themselves.
+    let tail = |mut p: Box<dyn Processor>| {
+        p.prepare(mixmaster::ProcessSpec::new(FS, 256, 1)).unwrap();
+        p.tail_frames()
+    };
+    let (ta, tb, tbus) = (
+        tail(Box::new(delay(10.0))),
+        tail(Box::new(delay(25.0))),
+        tail(Box::new(delay(40.0))),
+    );
+    let tm = tail(Box::new(Limiter::new(0.0, 4.0).unwrap()));
+    assert!(ta < tb && tb > 0 && tbus > 0 && tm > 0);
+    let lat = m.latency_frames();
+    assert_eq!(lat, tm, "the master limiter's latency");
+    assert_eq!(m.tail_frames(), tb + tbus + tm + lat);
+    // What it promises: a click on track b is delayed 25 + 40 ms by the delays and by the
+    // limiter's latency, and all of it is within the tail.
+    let frames = m.tail_frames() + 1;
+    let [l, _] = run(
+        &mut m,
+        &[vec![0.0; frames], click(frames, 0, 0.5)],
+        &mut || 256,
+    );
+    let last = l.iter().rposition(|v| v.abs() > 1e-6).unwrap();
+    assert_eq!(last, (0.065 * FS) as usize + lat);
+    assert!(last < m.tail_frames());
+}
+
+#[test]
+fn fader_pan_and_send_changes_while_running_ramp_to_their_new_values() {
+    // Set after prepare, between blocks: each moves linearly over the 20 ms gain ramp
+    // (smooth::DEFAULT_GAIN_RAMP_S) and then stays at its new value.
+    let mut m = Mixer::new();
+    let t = m.add_track("dc", 1).unwrap();
+    let aux = m.add_bus("aux");
+    m.set_pan_law(Node::Track(t), PanLaw::Linear).unwrap();
+    m.set_pan(Node::Track(t), -1.0).unwrap();
+    m.set_pan(Node::Bus(aux), 1.0).unwrap();
+    let s = m.add_send(t, aux, -150.0, SendPoint::PreFader).unwrap();
+    m.prepare(FS, 64).unwrap();
+    let dc = || vec![vec![1.0f32; 2400]];
+    let [l, r] = run(&mut m, &dc(), &mut || 64);
+    assert!(l[2399] == 1.0 && r[2399] < 1e-7, "{} {}", l[2399], r[2399]);
+    m.set_fader_db(Node::Track(t), -6.0).unwrap();
+    m.set_send_db(t, s, -12.0).unwrap();
+    let [l, r] = run(&mut m, &dc(), &mut || 64);
+    let (f, g) = (db_to_gain(-6.0) as f32, db_to_gain(-12.0) as f32);
+    let ramp = (0.02 * FS) as usize;
+    assert!(
+        l[ramp / 2] < 0.95 && l[ramp / 2] > f + 0.05,
+        "fader mid-ramp {}",
+        l[ramp / 2]
+    );
+    assert!(
+        r[ramp / 2] > 0.0 && r[ramp / 2] < g,
+        "send mid-ramp {}",
+        r[ramp / 2]
+    );
+    for k in [ramp + 1, 2399] {
+        assert!((l[k] - f).abs() < 1e-6, "fader {k}: {}", l[k]);
+        assert!((r[k] - g).abs() < 1e-6, "send {k}: {}", r[k]);
+    }
+    // The pan, from hard left to the centre (linear law: 0.5 each side).
+    m.set_send_db(t, s, -150.0).unwrap();
+    m.set_fader_db(Node::Track(t), 0.0).unwrap();
+    let _ = run(&mut m, &dc(), &mut || 64);
+    m.set_pan(Node::Track(t), 0.0).unwrap();
+    let [l, r] = run(&mut m, &dc(), &mut || 64);
+    assert!(l[ramp / 2] > 0.6 && r[ramp / 2] > 0.1 && r[ramp / 2] < 0.4);
+    assert!((l[2399] - 0.5).abs() < 1e-6 && (r[2399] - 0.5).abs() < 1e-6);
+}
+
+#[test]
+fn accessors_report_what_was_built() {
+    let mut m = Mixer::new();
+    assert_eq!((m.track_count(), m.bus_count()), (0, 0));
+    let a = m.add_track("mono", 1).unwrap();
+    let b = m.add_track("stereo", 2).unwrap();
+    let verb = m.add_bus("verb");
+    let group = m.add_bus("group");
+    assert_eq!((a, b, verb, group), (0, 1, 0, 1));
+    assert_eq!((m.track_count(), m.bus_count()), (2, 2));
+    assert_eq!(m.track_channels(a).unwrap(), 1);
+    assert_eq!(m.track_channels(b).unwrap(), 2);
+    assert!(m.track_channels(2).is_err());
+    assert_eq!(m.name(Node::Track(b)).unwrap(), "stereo");
+    assert_eq!(m.name(Node::Bus(group)).unwrap(), "group");
+    assert!(m.name(Node::Bus(2)).is_err());
+    assert_eq!(m.bus_index("group"), Some(group));
+    assert_eq!(m.bus_index("verb"), Some(verb));
+    assert_eq!(m.bus_index("nope"), None);
+    m.prepare(FS, 64).unwrap();
+    let x = vec![0.0f32; 100];
+    m.process(
+        &[&[&x], &[&x, &x]],
+        [&mut vec![0.0; 100], &mut vec![0.0; 100]],
+    )
+    .unwrap();
+    assert_eq!(m.position_frames(), 100);
+    m.reset();
+    assert_eq!(m.position_frames(), 0);
+}
+
+#[test]
+fn insert_automation_on_every_strip_keeps_to_its_grid() {
+    // Every strip (the track and the master) has insert automation: the mix still updates the
+    // parameters on the 64-frame grid from the start, whatever the block sizes.
+    use mixmaster::mix::Gain;
+    let build = || {
+        let mut m = Mixer::new();
+        let t = m.add_track("t", 1).unwrap();
+        let mut c = Compressor::new();
+        c.set_threshold_db(-30.0).unwrap();
+        assert_eq!(m.add_insert(Node::Track(t), Box::new(c)).unwrap(), 0);
+        assert_eq!(
+            m.add_insert(Node::Track(t), Box::new(Gain::new())).unwrap(),
+            1
+        );
+        m.add_insert(Node::Master, Box::new(Gain::new())).unwrap();
+        let ramp = |a, b| Envelope::new(&[Breakpoint::new(0.0, a), Breakpoint::new(0.2, b)]);
+        let insert = |insert| Target::Insert { insert, param: 0 };
+        m.automate(Node::Track(t), insert(0), ramp(-30.0, -5.0).unwrap())
+            .unwrap();
+        m.automate(Node::Master, insert(0), ramp(0.0, -12.0).unwrap())
+            .unwrap();
+        m.prepare(FS, 1024).unwrap();
+        m
+    };
+    let x = mixmaster_tests::programme(1, 12_000, FS);
+    let a = run(&mut build(), &x, &mut || 1024);
+    let mut rng = Rng::new(5);
+    let b = run(&mut build(), &x, &mut || rng.range(1, 1024));
+    assert_eq!(a, b);
+}

@@ -129,3 +129,147 @@ fn bad_input_is_an_error_not_a_panic() {
     assert!(nan.iter().flatten().all(|v| v.is_finite()));
     assert!(r.after.integrated_lufs.is_finite());
 }
+
+#[test]
+fn bad_shapes_of_a_long_loud_programme_are_errors() {
+    // Long and loud enough to pass the silence check and reach the renderer: only the input
+    // validation stands between these and a wrong result (or a panic).
+    use mixmaster::Error;
+    let fs = 48_000.0;
+    let t = Preset::Spotify.target();
+    let mut ragged = song(fs, 5.0, 0.3, 4);
+    let short = ragged[1].len() - 1000;
+    ragged[1].truncate(short);
+    assert!(matches!(
+        normalize(fs, ChannelLayout::Stereo, &mut ragged, t),
+        Err(Error::ChannelLengths { .. })
+    ));
+    let mut longer = song(fs, 5.0, 0.3, 4);
+    longer[1].extend(vec![0.2f32; 1000]);
+    assert!(matches!(
+        normalize(fs, ChannelLayout::Stereo, &mut longer, t),
+        Err(Error::ChannelLengths { .. })
+    ));
+    let mut three = song(fs, 5.0, 0.3, 4);
+    three.push(three[0].clone());
+    assert!(matches!(
+        normalize(fs, ChannelLayout::Stereo, &mut three, t),
+        Err(Error::ChannelCount { .. })
+    ));
+    let mut album = vec![song(fs, 5.0, 0.3, 1), ragged.clone()];
+    assert!(matches!(
+        normalize_album(fs, ChannelLayout::Stereo, &mut album, t),
+        Err(Error::ChannelLengths { .. })
+    ));
+    // And nothing was written.
+    assert_eq!(album[1], ragged);
+}
+
+#[test]
+fn a_quiet_target_is_a_plain_gain_without_limiting() {
+    // Turning a programme down: no limiting, the report says so, one pass reaches the target
+    // with the first estimate (target − measured), and the output is the input times that
+    // gain, sample for sample.
+    let fs = 48_000.0;
+    let x = song(fs, 8.0, 0.2, 6);
+    let mut y = x.clone();
+    let t = Target::new(-30.0, -1.0).unwrap();
+    let r = normalize(fs, ChannelLayout::Stereo, &mut y, t).unwrap();
+    assert!(!r.limited, "the limiter acted on a programme turned down");
+    assert!(r.reached);
+    assert_eq!(r.gain_db, -30.0 - r.before.integrated_lufs);
+    assert!(r.gain_db < -5.0);
+    assert!(
+        (r.after.integrated_lufs - -30.0).abs() < 0.01,
+        "{:?}",
+        r.after
+    );
+    let g = 10f64.powf(r.gain_db / 20.0) as f32;
+    for (a, b) in x.iter().zip(&y) {
+        for (u, v) in a.iter().zip(b) {
+            assert_eq!(*v, *u * g);
+        }
+    }
+}
+
+#[test]
+fn the_correction_loop_converges_to_within_its_stopping_step() {
+    use mixmaster::master::loudness::LoudnessMeter;
+    use mixmaster::master::normalize::{MAX_CORRECTIONS, Programme, normalize_programme};
+    /// An in-memory programme that counts its passes.
+    struct Counted<'a> {
+        x: &'a [Vec<f32>],
+        pos: usize,
+        passes: usize,
+    }
+    impl Programme for Counted<'_> {
+        type Error = mixmaster::Error;
+        fn channels(&self) -> usize {
+            self.x.len()
+        }
+        fn frames(&self) -> usize {
+            self.x[0].len()
+        }
+        fn rewind(&mut self) -> Result<(), Self::Error> {
+            self.pos = 0;
+            self.passes += 1;
+            Ok(())
+        }
+        fn read(&mut self, out: &mut [&mut [f32]]) -> Result<(), Self::Error> {
+            let n = out[0].len();
+            let have = self.frames().saturating_sub(self.pos).min(n);
+            for (o, c) in out.iter_mut().zip(self.x) {
+                o[..have].copy_from_slice(&c[self.pos..self.pos + have]);
+                o[have..].fill(0.0);
+            }
+            self.pos += have;
+            Ok(())
+        }
+    }
+    // Peaky material pushed hard: each pass loses loudness to the limiter, and the secant
+    // steps must close the gap to under 0.05 LU (the loop's stopping rule) within its
+    // corrections.
+    let fs = 44_100.0;
+    let mut x = song(fs, 10.0, 0.3, 5);
+    for ch in &mut x {
+        for (i, v) in ch.iter_mut().enumerate() {
+            if i % 11_025 < 200 {
+                *v *= 3.0;
+            }
+        }
+    }
+    for target in [-12.0, -10.0] {
+        let mut p = Counted {
+            x: &x,
+            pos: 0,
+            passes: 0,
+        };
+        let mut out = vec![vec![0.0f32; x[0].len()]; 2];
+        let mut sink = |at: usize, block: &[&[f32]]| -> Result<(), mixmaster::Error> {
+            for (o, b) in out.iter_mut().zip(block) {
+                o[at..at + b.len()].copy_from_slice(b);
+            }
+            Ok(())
+        };
+        let t = Target::new(target, -1.0).unwrap();
+        let r = normalize_programme(fs, &ChannelLayout::Stereo, &mut p, t, &mut sink).unwrap();
+        assert!(r.limited);
+        assert!(
+            (r.after.integrated_lufs - target).abs() < 0.05,
+            "{target}: {} after {} passes",
+            r.after.integrated_lufs,
+            p.passes - 1
+        );
+        // One measuring pass, a first render, at least one correction, at most all of them.
+        assert!(
+            p.passes >= 3 && p.passes <= 2 + MAX_CORRECTIONS,
+            "{} passes",
+            p.passes
+        );
+        assert!(r.gain_db > target - r.before.integrated_lufs + 0.1);
+        // The report is the output's: measured again here.
+        let mut m = LoudnessMeter::new(fs, ChannelLayout::Stereo).unwrap();
+        m.add_planar(&[&out[0], &out[1]]);
+        assert!((m.integrated_lufs() - r.after.integrated_lufs).abs() < 1e-9);
+    }
+}

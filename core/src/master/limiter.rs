@@ -333,7 +333,11 @@ impl Limiter {
             self.env = if held < self.env {
                 held
             } else {
-                held + (self.env - held) * rel
+                // Once a step of the release rounds to no change (within an ulp of `held`, in
+                // f32), the release is over: land on `held`, or the gain would stall short of
+                // it for good (0.99986 with a 100 ms release at 48 kHz).
+                let next = held + (self.env - held) * rel;
+                if next == self.env { held } else { next }
             };
             if self.auto_release {
                 self.reduction_avg =
