@@ -9,7 +9,7 @@
 //!   from the width the EQ stage leaves (which, at full EQ strength, already matches).
 //! * **Loudness match**: the target the normalization then reaches, `programme + strength ·
 //!   (reference − programme)` in LUFS (or a preset's), under the references' true peak as the
-//!   ceiling (or the one given), through the true-peak limiter ([`crate::master::normalize`]).
+//!   ceiling (or the one given), through the true-peak limiter ([`mod@crate::master::normalize`]).
 //!
 //! The plan reports the applied curve per 1/3-octave band and the spectral distance to the
 //! references before and (predicted) after: the RMS over the 1/3-octave bands from 40 Hz to
