@@ -13,6 +13,7 @@ use mixmaster::master::normalize::{
     AlbumReport, NormalizeReport, Programme, Target, Through, normalize_album_programmes,
     normalize_programme, render_programme,
 };
+use mixmaster::{Chain, ProcessSpec, Processor};
 
 use crate::input::Input;
 use crate::wav::{Format, Writer, Written};
@@ -99,6 +100,25 @@ pub fn plan_matched(path: &Path, layout: ChannelLayout, matching: MatchPlan) -> 
     plan_with(path, layout, target, Some(matching))
 }
 
+/// The file as the passes read it: through the match's EQ and width stages when mastering to a
+/// reference, else through an empty chain (which leaves every sample as it is).
+fn through<'a>(
+    programme: FileProgramme<'a>,
+    matching: Option<&MatchPlan>,
+    sample_rate: f64,
+) -> Result<Through<FileProgramme<'a>>> {
+    let channels = programme.channels();
+    let chain = match matching {
+        Some(m) => m.prepared_chain(sample_rate, channels)?,
+        None => {
+            let mut c = Chain::new();
+            c.prepare(ProcessSpec::new(sample_rate, 4096, channels))?;
+            c
+        }
+    };
+    Ok(Through::new(programme, Box::new(chain)))
+}
+
 fn plan_with(
     path: &Path,
     layout: ChannelLayout,
@@ -116,20 +136,10 @@ fn plan_with(
         Ok(core) => anyhow::Error::new(core).context(path.display().to_string()),
         Err(other) => other,
     };
+    let mut p = through(programme, matching.as_ref(), fs)?;
     let none = &mut |_: usize, _: &[&[f32]]| Ok(());
-    let (report, non_finite) = match &matching {
-        None => {
-            let mut p = programme;
-            let r = normalize_programme(fs, &layout, &mut p, target, none).map_err(explain)?;
-            (r, p.non_finite)
-        }
-        Some(m) => {
-            let chain = m.prepared_chain(fs, channels)?;
-            let mut p = Through::new(programme, Box::new(chain));
-            let r = normalize_programme(fs, &layout, &mut p, target, none).map_err(explain)?;
-            (r, p.inner().non_finite.clone())
-        }
-    };
+    let report = normalize_programme(fs, &layout, &mut p, target, none).map_err(explain)?;
+    let non_finite = p.inner().non_finite.clone();
     Ok(Plan {
         path: path.to_path_buf(),
         sample_rate,
@@ -152,32 +162,15 @@ pub fn write(plan: &Plan, out: &Path, format: Format) -> Result<Written> {
     let mut w = Writer::create(out, plan.channels, plan.sample_rate, frames, format)?;
     let r = &plan.report;
     let fs = f64::from(plan.sample_rate);
-    let sink = &mut |_: usize, block: &[&[f32]]| w.write(block);
-    match &plan.matching {
-        None => {
-            let mut p = programme;
-            render_programme(
-                fs,
-                &plan.layout,
-                &mut p,
-                r.gain_db,
-                r.target.ceiling_dbtp,
-                sink,
-            )?;
-        }
-        Some(m) => {
-            let chain = m.prepared_chain(fs, plan.channels)?;
-            let mut p = Through::new(programme, Box::new(chain));
-            render_programme(
-                fs,
-                &plan.layout,
-                &mut p,
-                r.gain_db,
-                r.target.ceiling_dbtp,
-                sink,
-            )?;
-        }
-    }
+    let mut p = through(programme, plan.matching.as_ref(), fs)?;
+    render_programme(
+        fs,
+        &plan.layout,
+        &mut p,
+        r.gain_db,
+        r.target.ceiling_dbtp,
+        &mut |_, block| w.write(block),
+    )?;
     w.finish()
 }
 
