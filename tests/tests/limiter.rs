@@ -315,6 +315,49 @@ fn the_hold_bridges_peaks_a_hold_apart_and_not_a_window_more() {
     assert_eq!(rise - fall, m, "held {} frames", rise - fall);
 }
 
+#[test]
+fn the_hold_lasts_its_length_at_every_lookahead_and_level() {
+    // The envelope read back from the output as in the test above, for the pair of samples
+    // whose inter-sample peak only one detector window reads, at other lookaheads, levels and
+    // positions against the 64-frame chunks: after its last fall the envelope holds for
+    // exactly M = D + T − 1 frames, then rises.
+    let t = 18;
+    for (ms, level, p) in [
+        (1.0, 1.0, 3001),
+        (1.0, 0.8, 3040),
+        (5.0, 0.9, 2053),
+        (10.0, 1.0, 4000),
+        (10.0, 4.0, 4033),
+    ] {
+        let d = (ms * 48.0_f64).round() as usize;
+        let m = d + t - 1;
+        let mut x = vec![0.25f32; p + 6 * d + 1000];
+        x[p] = level;
+        x[p + 1] = level;
+        let fast = |l: &mut Limiter| l.set_release_ms(1.0).unwrap();
+        let (y, lat) = run_mono(ms, fast, &x);
+        assert_eq!(lat, d + t - 2);
+        let g = gain_of(&x, &y, lat);
+        let end = p + 3 * d + 2 * t;
+        let mut env = vec![1.0f64; g.len()];
+        for k in p..end {
+            env[k] = d as f64 * (g[k] as f64 - g[k - 1] as f64) + env[k - d];
+        }
+        let fall = (p + 1..p + t)
+            .rev()
+            .find(|&k| env[k] < env[k - 1] - 1e-4)
+            .unwrap();
+        let rise = (fall..end).find(|&k| env[k] > env[k - 1] + 1e-4).unwrap();
+        assert!(env[fall] < 0.95, "{ms} ms: deepest {}", env[fall]);
+        assert_eq!(
+            rise - fall,
+            m,
+            "{ms} ms, level {level}: held {} frames",
+            rise - fall
+        );
+    }
+}
+
 /// The release's time constant measured from the output: after the hold and the lookahead's
 /// box average, `1 − gain` decays as `exp(−t / τ)`; τ from its ratio over `span` frames from
 /// `from` frames after the peak comes out.
