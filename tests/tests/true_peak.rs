@@ -415,3 +415,49 @@ fn the_standard_interpolator_is_its_own_definition() {
         }
     }
 }
+
+#[test]
+fn windows_taken_one_after_another_read_each_windows_peak() {
+    // A loud stretch, 100 ms of silence (longer than any interpolator's memory) and a quiet
+    // stretch of noise and silence again, fed in odd blocks, with a window taken after each
+    // stretch: each noise window reads its own stretch's true peak (the 16x reference of that stretch alone), in both
+    // modes; a window of silence after silence reads 0, a window with nothing new 0; and the windows together read what one
+    // detector over the whole signal reads.
+    use mixmaster::master::true_peak::PeakDetector;
+    let fs = 48_000.0;
+    let mut rng = Rng::new(7);
+    let loud = scale(&lowpass(&noise(&mut rng, 9_000), 20_000.0, fs), 0.9);
+    let quiet = scale(&lowpass(&noise(&mut rng, 9_000), 20_000.0, fs), 0.2);
+    let gap = vec![0.0f32; 4_800];
+    for mode in [TruePeakMode::Standard, TruePeakMode::Precise] {
+        let tol = match mode {
+            TruePeakMode::Standard => 0.6,
+            TruePeakMode::Precise => 0.05,
+        };
+        let mut d = PeakDetector::new(fs, mode);
+        let mut whole = PeakDetector::new(fs, mode);
+        let mut windows = Vec::new();
+        for part in [&loud, &gap, &quiet, &gap, &gap] {
+            for b in part.chunks(333) {
+                d.add(b);
+                whole.add(b);
+            }
+            windows.push(d.take_peak());
+        }
+        let want = [true_peak_16x(&loud), true_peak_16x(&quiet)];
+        for (got, want, what) in [
+            (windows[0], want[0], "loud"),
+            (windows[2], want[1], "quiet"),
+        ] {
+            let err = db(got as f64) - db(want);
+            assert!(
+                err.abs() <= tol,
+                "{mode:?} {what}: {got} vs {want} ({err:.3} dB)"
+            );
+        }
+        assert!(windows[4] < 1e-6, "{mode:?}: silence read {}", windows[4]);
+        assert_eq!(d.take_peak(), 0.0, "{mode:?}: a window with nothing new");
+        let max = windows.iter().cloned().fold(0.0f32, f32::max);
+        assert_eq!(max, whole.peak(), "{mode:?}: windows vs the whole");
+    }
+}
