@@ -461,3 +461,19 @@ fn windows_taken_one_after_another_read_each_windows_peak() {
         assert_eq!(max, whole.peak(), "{mode:?}: windows vs the whole");
     }
 }
+
+#[test]
+fn mode_names_are_the_ones_the_bindings_take() {
+    // The names the Python and WebAssembly bindings and the command's reports use.
+    for (mode, name) in [
+        (TruePeakMode::Standard, "standard"),
+        (TruePeakMode::Precise, "precise"),
+    ] {
+        assert_eq!(mode.name(), name);
+        assert_eq!(TruePeakMode::from_name(name), Some(mode));
+    }
+    for bad in ["", "Precise", "16x", "standard "] {
+        assert_eq!(TruePeakMode::from_name(bad), None, "{bad:?}");
+    }
+    assert_eq!(TruePeakMode::default(), TruePeakMode::Standard);
+}
