@@ -273,3 +273,68 @@ fn the_correction_loop_converges_to_within_its_stopping_step() {
         assert!((m.integrated_lufs() - r.after.integrated_lufs).abs() < 1e-9);
     }
 }
+
+#[test]
+fn reports_say_whether_the_ceiling_was_kept() {
+    use mixmaster::master::TruePeakMode;
+    use mixmaster::master::normalize::{CEILING_TOLERANCE_DB, Levels, ceiling_kept};
+    // Kept up to the tolerance over the ceiling (the limiter's documented worst case on the
+    // reconstruction), not a hair more.
+    let at = |true_peak_dbtp: f64| Levels {
+        integrated_lufs: -14.0,
+        true_peak_dbtp,
+        true_peak_mode: TruePeakMode::Precise,
+        loudness_range_lu: 5.0,
+        sample_peak_dbfs: -2.0,
+    };
+    assert_eq!(CEILING_TOLERANCE_DB, 0.1);
+    assert!(ceiling_kept(&at(-3.0), -1.0));
+    assert!(ceiling_kept(&at(-0.9), -1.0));
+    assert!(!ceiling_kept(&at(-0.89), -1.0));
+    assert!(!ceiling_kept(&at(2.0), -1.0));
+    // Normalized programmes, one and an album, keep it and say so.
+    let fs = 48_000.0;
+    let t = Preset::AppleMusic.target();
+    let mut x = song(fs, 6.0, 0.3, 11);
+    let r = normalize(fs, ChannelLayout::Stereo, &mut x, t).unwrap();
+    assert!(r.ceiling_kept(), "{:?}", r.after);
+    let mut album = vec![song(fs, 6.0, 0.1, 12), song(fs, 6.0, 0.4, 13)];
+    let r = normalize_album(fs, ChannelLayout::Stereo, &mut album, t).unwrap();
+    assert!(r.ceiling_kept(), "{:?}", r.album_after);
+}
+
+#[test]
+fn a_programme_through_a_processor_lines_up_with_the_original() {
+    use mixmaster::master::Limiter;
+    use mixmaster::master::normalize::{InMemory, Programme, Through};
+    use mixmaster::{ProcessSpec, Processor};
+    // Through a limiter whose ceiling the programme never reaches (the input delayed by its
+    // latency, bit for bit): after each rewind the frames are the original's, the latency
+    // removed, in any read sizes, and a second pass reads the same as the first.
+    let fs = 48_000.0;
+    let x = song(fs, 1.0, 0.1, 14);
+    let mut limiter = Limiter::new(0.0, 5.0).unwrap();
+    limiter.prepare(ProcessSpec::new(fs, 700, 2)).unwrap();
+    assert!(limiter.latency_frames() > 200);
+    let mut through = Through::new(InMemory::new(&x), Box::new(limiter));
+    assert_eq!((through.channels(), through.frames()), (2, x[0].len()));
+    for pass in 0..2 {
+        through.rewind().unwrap();
+        let mut got = vec![Vec::new(), Vec::new()];
+        let mut left = x[0].len();
+        let mut k = 0;
+        while left > 0 {
+            let n = [700, 1, 333][k % 3].min(left);
+            let mut buf = vec![vec![0.0f32; n]; 2];
+            let mut parts: Vec<&mut [f32]> = buf.iter_mut().map(|b| &mut b[..]).collect();
+            through.read(&mut parts).unwrap();
+            for (g, b) in got.iter_mut().zip(&buf) {
+                g.extend_from_slice(b);
+            }
+            left -= n;
+            k += 1;
+        }
+        assert!(got == x, "pass {pass}: not the original");
+    }
+    assert_eq!(through.inner().frames(), x[0].len());
+}
