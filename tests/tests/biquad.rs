@@ -10,6 +10,7 @@ use mixmaster::mix::{Equalizer, Filter};
 use mixmaster::{ProcessSpec, Processor};
 use num_complex::Complex64 as C;
 use proptest::prelude::*;
+use std::f64::consts::PI;
 
 fn prototype(kind: FilterKind, s: C, q: f64, gain_db: f64) -> C {
     let a = 10f64.powf(gain_db / 40.0);
@@ -368,4 +369,54 @@ fn equalizer_cascade_equals_its_bands_one_by_one_through_moves() {
         }
         assert_eq!(a, b, "{channels} channels");
     }
+}
+
+#[test]
+fn equalizer_bands_are_numbered_in_order_and_reached_by_index() {
+    // `add_band` returns each new band's index; `band_mut` reaches that band (its gain moves
+    // the response at its frequency only); a disabled band leaves the response and the output;
+    // an index past the last band is an error naming it.
+    let design = |f: f64| Design {
+        kind: FilterKind::Peaking,
+        frequency_hz: f,
+        q: 4.0,
+        gain_db: 0.0,
+    };
+    let mut eq = Equalizer::new();
+    for (k, f) in [100.0, 1_000.0, 10_000.0].into_iter().enumerate() {
+        assert_eq!(eq.add_band(design(f)).unwrap(), k);
+    }
+    assert_eq!(eq.bands().len(), 3);
+    eq.band_mut(1).unwrap().filter.set_gain_db(6.0).unwrap();
+    assert!((eq.response(1_000.0).0 - 6.0).abs() < 1e-9);
+    assert!(eq.response(100.0).0.abs() < 0.05 && eq.response(10_000.0).0.abs() < 0.05);
+    let e = eq.band_mut(3).unwrap_err().to_string();
+    assert!(e.contains("band"), "{e}");
+    // A 1 kHz tone through the 6 dB band: twice the amplitude; disabled, the tone unchanged.
+    let fs = 48_000.0;
+    let tone: Vec<f32> = (0..48_000)
+        .map(|i| (0.1 * (2.0 * PI * 1_000.0 * i as f64 / fs).sin()) as f32)
+        .collect();
+    let peak = |eq: &mut Equalizer| {
+        eq.prepare(ProcessSpec::new(fs, 512, 1)).unwrap();
+        let mut x = [tone.clone()];
+        for b in 0..x[0].len() / 512 {
+            let mut parts: Vec<&mut [f32]> = x
+                .iter_mut()
+                .map(|c| &mut c[b * 512..(b + 1) * 512])
+                .collect();
+            eq.process(&mut parts);
+        }
+        x[0][24_000..].iter().fold(0.0f32, |m, v| m.max(v.abs())) as f64
+    };
+    let boosted = peak(&mut eq);
+    assert!(
+        (20.0 * (boosted / 0.1).log10() - 6.0).abs() < 0.05,
+        "{boosted}"
+    );
+    eq.band_mut(1).unwrap().enabled = false;
+    assert!(eq.response(1_000.0).0.abs() < 0.05);
+    eq.reset();
+    let plain = peak(&mut eq);
+    assert!((20.0 * (plain / 0.1).log10()).abs() < 0.05, "{plain}");
 }

@@ -473,6 +473,55 @@ fn every_choice_and_switch_value_is_taken() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Every list option (an equalizer's bands, a match curve's points) given example tables: the
+/// processor built reports as many tables, each with every given field at the given value.
+#[test]
+fn every_list_option_is_taken() {
+    let mut failures = Vec::new();
+    for kind in registry::kinds() {
+        let d = kind.description;
+        for o in d.options {
+            if !matches!(o.kind, OptionKind::List { .. }) {
+                continue;
+            }
+            let given = example_tables(o);
+            let s = Settings::new().with(o.name, given.clone());
+            let who = format!("{} with {s}", d.kind);
+            let p = match no_panic(&who, || kind.build(&s).map_err(|e| e.to_string())) {
+                Ok(p) => p,
+                Err(e) => {
+                    failures.push(format!("{who}: does not build: {e}"));
+                    continue;
+                }
+            };
+            let back = registry::settings_of(p.as_ref());
+            let Some(Value::List(tables)) = back.get(o.name) else {
+                failures.push(format!(
+                    "{who}: `{}` reads back as {:?}",
+                    o.name,
+                    back.get(o.name)
+                ));
+                continue;
+            };
+            if tables.len() != given.len() {
+                failures.push(format!("{who}: {} tables read back", tables.len()));
+                continue;
+            }
+            for (g, t) in given.iter().zip(tables) {
+                for (name, v) in g.iter() {
+                    if t.get(name) != Some(v) {
+                        failures.push(format!(
+                            "{who}: `{name}` = {v} reads back as {:?}",
+                            t.get(name)
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 /// `settings_of` → `build` gives a processor that reports the same settings and, prepared the
 /// same way, renders the same input to the same bits. Also: `settings_of` reports every
 /// declared setting, and every parameter as given.
