@@ -420,3 +420,83 @@ fn equalizer_bands_are_numbered_in_order_and_reached_by_index() {
     let plain = peak(&mut eq);
     assert!((20.0 * (plain / 0.1).log10()).abs() < 0.05, "{plain}");
 }
+
+#[test]
+fn q_from_bandwidth_follows_the_cookbook_and_gives_that_bandwidth() {
+    // The cookbook's relation, 1/Q = 2 sinh(ln 2 / 2 · BW · w0 / sin w0), written out; and the
+    // bandwidth itself: a cookbook band-pass with that Q has its −3 dB points, found on the
+    // digital response by bisection, `bw` octaves apart, closely at low frequencies (where the
+    // relation's correction for the bilinear transform is close to exact), within 3 % higher up.
+    use mixmaster::mix::biquad::{cookbook, q_from_bandwidth};
+    let fs = 48_000.0;
+    for (f0, bw, tol) in [
+        (100.0, 1.0, 1e-4),
+        (1_000.0, 0.5, 1e-3),
+        (5_000.0, 2.0, 0.06),
+        (12_000.0, 1.0 / 3.0, 0.01),
+    ] {
+        let q = q_from_bandwidth(bw, f0, fs).unwrap();
+        let w0 = 2.0 * PI * f0 / fs;
+        let want = 1.0 / (2.0 * (std::f64::consts::LN_2 / 2.0 * bw * w0 / w0.sin()).sinh());
+        assert!(
+            (q - want).abs() < 1e-12 * want,
+            "{f0} Hz, {bw} octaves: Q {q} vs {want}"
+        );
+        let c = cookbook(FilterKind::BandPass, fs, f0, q, 0.0);
+        let db = |f: f64| 20.0 * c.complex_response(f, fs).norm().log10();
+        let edge = |mut lo: f64, mut hi: f64, rising: bool| {
+            for _ in 0..80 {
+                let mid = (lo * hi).sqrt();
+                if (db(mid) < -3.0103) == rising {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            (lo * hi).sqrt()
+        };
+        let below = edge(1.0, f0, true);
+        let above = edge(f0, fs / 2.0 - 1.0, false);
+        let got = (above / below).log2();
+        assert!((got - bw).abs() < tol, "{f0} Hz, {bw} octaves: {got}");
+    }
+    assert!(q_from_bandwidth(0.0, 1_000.0, fs).is_err());
+    assert!(q_from_bandwidth(1.0, 30_000.0, fs).is_err());
+}
+
+#[test]
+fn q_from_shelf_slope_follows_the_cookbook() {
+    // The cookbook's shelf slope S: 1/Q = sqrt((A + 1/A)(1/S − 1) + 2), A = 10^(gain/40); S = 1
+    // is Q = 1/√2 at any gain, the steepest shelf whose magnitude still does not overshoot.
+    use mixmaster::mix::biquad::{cookbook, q_from_shelf_slope};
+    for gain in [-12.0, -3.0, 6.0, 15.0] {
+        let q = q_from_shelf_slope(1.0, gain).unwrap();
+        assert!(
+            (q - std::f64::consts::FRAC_1_SQRT_2).abs() < 1e-12,
+            "{gain} dB: {q}"
+        );
+        let c = cookbook(FilterKind::LowShelf, 48_000.0, 500.0, q, gain);
+        let mags: Vec<f64> = (0..400)
+            .map(|k| c.complex_response(10.0 * 1.02f64.powi(k), 48_000.0).norm())
+            .collect();
+        let worst = mags
+            .windows(2)
+            .map(|w| (w[1] - w[0]) * gain.signum())
+            .fold(f64::MIN, f64::max);
+        assert!(
+            worst <= 1e-6,
+            "{gain} dB shelf at S = 1 overshoots by {worst}"
+        );
+        for s in [0.25, 0.5, 0.9] {
+            let a = 10f64.powf(gain / 40.0);
+            let want = 1.0 / ((a + 1.0 / a) * (1.0 / s - 1.0) + 2.0).sqrt();
+            let got = q_from_shelf_slope(s, gain).unwrap();
+            assert!(
+                (got - want).abs() < 1e-12,
+                "S {s}, {gain} dB: {got} vs {want}"
+            );
+        }
+    }
+    assert!(q_from_shelf_slope(0.0, 6.0).is_err());
+    assert!(q_from_shelf_slope(1.5, 6.0).is_err());
+}
