@@ -80,6 +80,23 @@ fn each_curve_follows_its_formula_between_points() {
 }
 
 #[test]
+fn before_the_first_point_the_value_is_the_first_points() {
+    // An envelope starting at 0.1 s (frame 100 at 1 kHz): constant up to that frame, moving
+    // across it.
+    let mut e = Envelope::new(&[
+        point(0.1, 2.0, Curve::Linear),
+        point(0.2, 4.0, Curve::Linear),
+    ])
+    .unwrap();
+    e.prepare(1_000.0);
+    assert_eq!(e.constant_over(0, 100), Some(2.0));
+    assert_eq!(e.constant_over(50, 50), Some(2.0));
+    assert_eq!(e.constant_over(50, 51), None);
+    assert_eq!(e.value_at(10), 2.0);
+    assert_eq!(e.value_at(150), 3.0);
+}
+
+#[test]
 fn exponential_between_values_of_different_sign_is_linear() {
     let mut e = Envelope::new(&[
         point(0.0, -1.0, Curve::Exponential),
