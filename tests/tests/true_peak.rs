@@ -477,3 +477,85 @@ fn mode_names_are_the_ones_the_bindings_take() {
     }
     assert_eq!(TruePeakMode::default(), TruePeakMode::Standard);
 }
+
+#[test]
+fn every_point_count_reads_the_reference_and_the_samples() {
+    // The reconstruction at 2, 4, 8 and 16 points per sample period reads band-limited noise,
+    // and a tone a hair under Nyquist, within what its points allow of the 16x reference and
+    // never more than 0.01 dB over it; the sample peak is the largest |sample| exactly.
+    use mixmaster::master::reconstruction::PrecisePeak;
+    let fs = 48_000.0;
+    let mut rng = Rng::new(21);
+    let noise = scale(&lowpass(&noise(&mut rng, 20_000), 21_000.0, fs), 0.7);
+    let tone: Vec<f32> = (0..20_000)
+        .map(|i| (0.5 * (2.0 * PI * 23_000.0 * i as f64 / fs + 0.3).sin()) as f32)
+        .collect();
+    for (name, x) in [("noise", &noise), ("tone", &tone)] {
+        let want = true_peak_16x(x);
+        let sample_peak = x.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+        // Under: the global maximum's documented bounds (4 and 8 points, docs/true-peak.md).
+        for (points, under) in [(2, 0.3), (4, 0.05), (8, 0.005), (16, 0.002)] {
+            let over = 0.01;
+            let mut d = PrecisePeak::new(points);
+            for b in x.chunks(100) {
+                d.add(b);
+            }
+            let err = db(d.finish_peak() as f64) - db(want);
+            assert!(
+                -under <= err && err <= over,
+                "{name}, {points} points: {err:.4} dB from the reference"
+            );
+            assert_eq!(d.sample_peak(), sample_peak, "{name}, {points} points");
+        }
+    }
+}
+
+#[test]
+fn an_inter_sample_peak_next_to_silence_is_read() {
+    // Short bursts of a quarter-rate sine at 45°, whose samples are 3 dB under its peak,
+    // between stretches of silence: inside one processing chunk (64 frames) straight after
+    // silence, and in the last 8 frames of a chunk (its peaks then lie in periods the next,
+    // silent, chunk computes). The precise reading is the reference's, not the samples'.
+    use mixmaster::master::reconstruction::PrecisePeak;
+    for (start, len) in [(1000, 24), (1080, 8)] {
+        let mut x = vec![0.0f32; 2100];
+        for i in 0..len {
+            x[start + i] = (0.8 * (PI / 2.0 * i as f64 + PI / 4.0).sin()) as f32;
+        }
+        let want = true_peak_16x(&x);
+        assert!(
+            db(want / (0.8 * 0.5f64.sqrt())) > 2.0,
+            "the burst peaks between its samples"
+        );
+        for split in [0, 1000, 1010, 990] {
+            let mut d = PrecisePeak::new(8);
+            d.add(&x[..split]);
+            d.add(&x[split..]);
+            let err = db(d.peak() as f64) - db(want);
+            assert!(
+                err.abs() < 0.05,
+                "burst at {start}, fed from {split}: {err:.3} dB"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_newest_samples_count_before_the_reconstruction_reaches_them() {
+    // The reconstruction runs 9 samples behind the newest (its look-ahead); the samples
+    // themselves are peaks of the waveform, so the running reading includes the newest at once.
+    use mixmaster::master::reconstruction::PrecisePeak;
+    for tail in [0, 3, 8] {
+        let mut x = vec![0.0f32; 100];
+        x.push(-0.9);
+        x.extend(vec![0.0f32; tail]);
+        let mut d = PrecisePeak::new(8);
+        d.add(&x);
+        assert!(
+            d.peak() >= 0.9,
+            "an impulse {tail} samples from the end: {}",
+            d.peak()
+        );
+        assert_eq!(d.sample_peak(), 0.9);
+    }
+}
