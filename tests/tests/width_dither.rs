@@ -213,3 +213,32 @@ fn noise_shaping_recovers_after_clipping_and_bad_input() {
         "error power {var} LSB², expected 1.5"
     );
 }
+
+#[test]
+fn tpdf_dither_of_silence_is_triangular_and_white() {
+    // Silence quantized with TPDF dither: the code is the rounded sum of two uniform values in
+    // [−½, ½), so −1 and +1 each with probability 1/8 and 0 with 3/4; successive codes are
+    // uncorrelated (white), and seeds give different sequences.
+    let n = 400_000;
+    let codes = |seed: u64| -> Vec<i32> {
+        let mut d = Dither::new(16, NoiseShaping::None, seed).unwrap();
+        (0..n).map(|_| d.quantize(0.0)).collect()
+    };
+    let q = codes(11);
+    let share = |v: i32| q.iter().filter(|c| **c == v).count() as f64 / n as f64;
+    for (v, p) in [(-1, 0.125), (0, 0.75), (1, 0.125)] {
+        assert!((share(v) - p).abs() < 0.004, "P({v}) = {} vs {p}", share(v));
+    }
+    let var = q.iter().map(|c| (*c as f64).powi(2)).sum::<f64>() / n as f64;
+    for lag in 1..=16 {
+        let r = q
+            .iter()
+            .zip(&q[lag..])
+            .map(|(a, b)| (*a * *b) as f64)
+            .sum::<f64>()
+            / (n - lag) as f64
+            / var;
+        assert!(r.abs() < 0.01, "lag {lag}: correlation {r}");
+    }
+    assert_ne!(q[..64], codes(12)[..64]);
+}
