@@ -242,3 +242,58 @@ fn tpdf_dither_of_silence_is_triangular_and_white() {
     }
     assert_ne!(q[..64], codes(12)[..64]);
 }
+
+#[test]
+fn mid_side_in_place_is_the_formula_and_round_trips() {
+    use mixmaster::master::width::{ms_decode_in_place, ms_encode_in_place};
+    let (l, r) = (noise(31, 0.5, 1000), noise(32, 0.5, 1000));
+    let (mut m, mut s) = (l.clone(), r.clone());
+    ms_encode_in_place(&mut m, &mut s);
+    for i in 0..l.len() {
+        assert_eq!(m[i], 0.5 * (l[i] + r[i]));
+        assert_eq!(s[i], 0.5 * (l[i] - r[i]));
+    }
+    ms_decode_in_place(&mut m, &mut s);
+    for i in 0..l.len() {
+        assert!(
+            (m[i] - l[i]).abs() < 1e-7 && (s[i] - r[i]).abs() < 1e-7,
+            "frame {i}"
+        );
+    }
+}
+
+#[test]
+fn bass_mono_frequency_changed_while_running_moves_the_crossover() {
+    // A 200 Hz tone in the left only: with the bass made mono below 100 Hz it stays mostly in
+    // the left; with the crossover moved to 400 Hz while running, much more of it reaches the
+    // right, as from a processor set to 400 Hz from the start.
+    let fs = 48_000.0;
+    let tone = sine(200.0, 0.5, 0.0, fs, 96_000);
+    let zero = vec![0.0f32; 96_000];
+    let rms = |x: &[f32]| (x[72_000..].iter().map(|v| v * v).sum::<f32>() / 24_000.0).sqrt();
+    let mut p = StereoWidth::new();
+    p.set_bass_mono_hz(100.0).unwrap();
+    p.prepare(ProcessSpec::new(fs, 512, 2)).unwrap();
+    let (mut a, mut b) = (tone.clone(), zero.clone());
+    p.process(&mut [&mut a[..48_000], &mut b[..48_000]]);
+    let early =
+        |x: &[f32]| (x[24_000..48_000].iter().map(|v| v * v).sum::<f32>() / 24_000.0).sqrt();
+    assert!(
+        early(&b) < 0.3 * early(&a),
+        "at 100 Hz: {} vs {}",
+        early(&a),
+        early(&b)
+    );
+    p.set_bass_mono_hz(400.0).unwrap();
+    p.process(&mut [&mut a[48_000..], &mut b[48_000..]]);
+    let (fa, fb) = run_width(1.0, 400.0, &tone, &zero);
+    for (got, want) in [(rms(&a), rms(&fa)), (rms(&b), rms(&fb))] {
+        assert!((got - want).abs() < 0.01 * want, "{got} vs {want}");
+    }
+    assert!(
+        rms(&b) > 2.0 * early(&b),
+        "at 400 Hz: {} vs {}",
+        rms(&a),
+        rms(&b)
+    );
+}
