@@ -281,3 +281,45 @@ fn profiles_of_other_rates_and_lengths_compare_and_bad_input_is_named() {
         Err(Error::Empty { .. })
     ));
 }
+
+#[test]
+fn match_eq_strength_scales_the_curve_in_db_and_in_the_output() {
+    // A flat +6 dB mid, −6 dB side curve: at strength 1 the response reads the points, at 0.5
+    // half their dB, and a 1 kHz tone in the mid (left = right) comes out at +3 dB once the
+    // crossfade to the new strength is over; a strength outside [0, 1] is an error naming it.
+    use mixmaster::master::MatchEq;
+    use mixmaster::master::match_eq::CurvePoint;
+    let points: Vec<CurvePoint> = [100.0, 1_000.0, 10_000.0]
+        .iter()
+        .map(|&f| CurvePoint {
+            frequency_hz: f,
+            mid_db: 6.0,
+            side_db: -6.0,
+        })
+        .collect();
+    let mut m = MatchEq::new(&points).unwrap();
+    assert_eq!(m.points(), &points[..]);
+    assert_eq!(m.gain_db(1_000.0), (6.0, -6.0));
+    m.set_strength(0.5).unwrap();
+    assert_eq!(m.gain_db(1_000.0), (3.0, -3.0));
+    assert!(
+        m.set_strength(1.5)
+            .unwrap_err()
+            .to_string()
+            .contains("strength")
+    );
+    let fs = 48_000.0;
+    m.prepare(ProcessSpec::new(fs, 1024, 2)).unwrap();
+    let n = 96_000;
+    let tone: Vec<f32> = (0..n)
+        .map(|i| (0.1 * (2.0 * std::f64::consts::PI * 1_000.0 * i as f64 / fs).sin()) as f32)
+        .collect();
+    let (mut l, mut r) = (tone.clone(), tone.clone());
+    for (a, b) in l.chunks_mut(1024).zip(r.chunks_mut(1024)) {
+        m.process(&mut [a, b]);
+    }
+    let peak = l[n / 2..].iter().fold(0.0f32, |p, v| p.max(v.abs())) as f64;
+    let db = 20.0 * (peak / 0.1).log10();
+    assert!((db - 3.0).abs() < 0.05, "mid at strength 0.5: {db:.3} dB");
+    assert_eq!(l, r);
+}
