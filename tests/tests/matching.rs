@@ -322,4 +322,14 @@ fn match_eq_strength_scales_the_curve_in_db_and_in_the_output() {
     let db = 20.0 * (peak / 0.1).log10();
     assert!((db - 3.0).abs() < 0.05, "mid at strength 0.5: {db:.3} dB");
     assert_eq!(l, r);
+    // Mono is the mid: +6 dB at full strength.
+    let mut m = MatchEq::new(&points).unwrap();
+    m.prepare(ProcessSpec::new(fs, 1024, 1)).unwrap();
+    let mut x = tone.clone();
+    for c in x.chunks_mut(1024) {
+        m.process(&mut [c]);
+    }
+    let peak = x[n / 2..].iter().fold(0.0f32, |p, v| p.max(v.abs())) as f64;
+    let db = 20.0 * (peak / 0.1).log10();
+    assert!((db - 6.0).abs() < 0.05, "mono at strength 1: {db:.3} dB");
 }
