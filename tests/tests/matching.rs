@@ -332,4 +332,18 @@ fn match_eq_strength_scales_the_curve_in_db_and_in_the_output() {
     let peak = x[n / 2..].iter().fold(0.0f32, |p, v| p.max(v.abs())) as f64;
     let db = 20.0 * (peak / 0.1).log10();
     assert!((db - 6.0).abs() < 0.05, "mono at strength 1: {db:.3} dB");
+    // The tail: an impulse rings out within `tail_frames` after it (and for more than half of
+    // it: the FIR's far end is small but not zero).
+    m.reset();
+    let tail = m.tail_frames();
+    let mut x = vec![0.0f32; tail + 4096];
+    x[0] = 1.0;
+    for c in x.chunks_mut(1024) {
+        m.process(&mut [c]);
+    }
+    let last = x.iter().rposition(|v| *v != 0.0).unwrap();
+    assert!(
+        last <= tail && last > tail / 2,
+        "last output {last}, tail {tail}"
+    );
 }
