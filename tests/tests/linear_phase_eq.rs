@@ -221,3 +221,44 @@ fn stereo_output_equals_direct_convolution_per_channel() {
         }
     }
 }
+
+#[test]
+fn free_curve_is_kept_interpolated_over_log_frequency_and_scaled() {
+    // Points kept as given; between two points the gain is linear in dB over log-frequency
+    // (the geometric midpoint halfway), flat beyond the ends; the scale multiplies the dB.
+    let mut eq = LinearPhaseEq::new(&[]).unwrap();
+    let points = [(100.0, 0.0), (1_000.0, 6.0), (8_000.0, -4.0)];
+    eq.set_curve(&points).unwrap();
+    assert_eq!(eq.curve(), &points);
+    let mid = |a: f64, b: f64| (a * b).sqrt();
+    for (f, want) in [
+        (20.0, 0.0),
+        (100.0, 0.0),
+        (mid(100.0, 1_000.0), 3.0),
+        (1_000.0, 6.0),
+        (mid(1_000.0, 8_000.0), 1.0),
+        (8_000.0, -4.0),
+        (20_000.0, -4.0),
+    ] {
+        assert!(
+            (eq.curve_db(f) - want).abs() < 1e-9,
+            "{f} Hz: {}",
+            eq.curve_db(f)
+        );
+    }
+    eq.set_curve_scale(0.25).unwrap();
+    assert!((eq.curve_db(mid(100.0, 1_000.0)) - 0.75).abs() < 1e-9);
+    assert!(eq.set_curve(&[(1_000.0, 0.0), (100.0, 1.0)]).is_err());
+}
+
+#[test]
+fn partition_must_be_a_power_of_two_in_range() {
+    let mut eq = LinearPhaseEq::new(&[]).unwrap();
+    for ok in [64, 256, 1024, 8192] {
+        eq.set_partition(ok).unwrap();
+    }
+    for bad in [32, 100, 1000, 16384] {
+        let e = eq.set_partition(bad).unwrap_err().to_string();
+        assert!(e.contains("partition"), "{bad}: {e}");
+    }
+}
