@@ -262,3 +262,30 @@ fn partition_must_be_a_power_of_two_in_range() {
         assert!(e.contains("partition"), "{bad}: {e}");
     }
 }
+
+#[test]
+fn an_impulse_rings_out_within_the_tail() {
+    // The FIR's response to an impulse ends within `tail_frames` of it, and lasts more than
+    // half of that (its far end is small, not zero): the tail is neither short nor padded.
+    let mut eq = LinearPhaseEq::new(&[Design {
+        kind: FilterKind::Peaking,
+        frequency_hz: 200.0,
+        q: 2.0,
+        gain_db: 6.0,
+    }])
+    .unwrap();
+    eq.prepare(ProcessSpec::new(48_000.0, 1024, 1)).unwrap();
+    let tail = eq.tail_frames();
+    assert!(tail > eq.latency_frames());
+    let mut x = vec![0.0f32; tail + 4096];
+    x[0] = 1.0;
+    for c in x.chunks_mut(1024) {
+        eq.process(&mut [c]);
+    }
+    // Past the FIR, partitioned FFT convolution leaves rounding noise under 1e-10.
+    let last = x.iter().rposition(|v| v.abs() > 1e-9).unwrap();
+    assert!(
+        last <= tail && last > tail / 2,
+        "last output {last}, tail {tail}"
+    );
+}

@@ -341,7 +341,8 @@ fn match_eq_strength_scales_the_curve_in_db_and_in_the_output() {
     for c in x.chunks_mut(1024) {
         m.process(&mut [c]);
     }
-    let last = x.iter().rposition(|v| *v != 0.0).unwrap();
+    // (Past the FIR, FFT convolution leaves rounding noise under 1e-10.)
+    let last = x.iter().rposition(|v| v.abs() > 1e-9).unwrap();
     assert!(
         last <= tail && last > tail / 2,
         "last output {last}, tail {tail}"
