@@ -166,17 +166,24 @@ fn linked_detection_applies_one_gain_and_sidechain_keys_the_gain() {
 #[test]
 fn sidechain_high_pass_ignores_bass() {
     let fs = 48_000.0;
-    let run = |hpf: f64| {
+    let run = |hpf: f64, tone_hz: f64| {
         let mut c = Compressor::new();
         c.set_threshold_db(-20.0).unwrap();
         c.set_sidechain_hpf_hz(hpf).unwrap();
         c.prepare(ProcessSpec::new(fs, 1024, 1)).unwrap();
-        let mut x = mixmaster_tests::sine(30.0, 0.9, 0.0, fs, 48_000);
+        let mut x = mixmaster_tests::sine(tone_hz, 0.9, 0.0, fs, 48_000);
         c.process(&mut [&mut x[..]]);
         c.gain_reduction_db()
     };
-    assert!(run(0.0) > 10.0);
-    assert!(run(500.0) < 1.0);
+    assert!(run(0.0, 30.0) > 10.0);
+    assert!(run(500.0, 30.0) < 1.0);
+    // Above the high-pass the key passes: a 5 kHz tone is compressed as without it (within
+    // the filter's 0.0x dB there).
+    let (with, without) = (run(500.0, 5_000.0), run(0.0, 5_000.0));
+    assert!(
+        with > 10.0 && (with - without).abs() < 0.1,
+        "{with} vs {without} dB"
+    );
 }
 
 #[test]
