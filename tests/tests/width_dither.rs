@@ -297,3 +297,22 @@ fn bass_mono_frequency_changed_while_running_moves_the_crossover() {
         rms(&b)
     );
 }
+
+#[test]
+fn the_dither_processor_quantizes_what_it_is_given() {
+    // Prepared, it reports its spec and every output sample is a 16-bit code over 2^15 (and
+    // not the input: 0.3 is not a code), in any block size.
+    use mixmaster::master::DitherProcessor;
+    let spec = ProcessSpec::new(48_000.0, 256, 2);
+    let mut d = DitherProcessor::new(16, NoiseShaping::FirstOrder, 3).unwrap();
+    assert_eq!(d.spec(), None);
+    d.prepare(spec).unwrap();
+    assert_eq!(d.spec(), Some(spec));
+    let (mut l, mut r) = (noise(41, 0.3, 1000), vec![0.3f32; 1000]);
+    d.process(&mut [&mut l[..], &mut r[..]]);
+    for v in l.iter().chain(&r) {
+        let code = *v as f64 * 32_768.0;
+        assert_eq!(code, code.round(), "{v} is not a 16-bit code");
+    }
+    assert!(r.iter().all(|v| (v - 0.3).abs() < 3.0 / 32_768.0));
+}
