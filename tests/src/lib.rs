@@ -128,7 +128,10 @@ pub fn check_contract(
         //    with a parameter change at a fixed frame.
         let run = |sizes: &mut dyn FnMut() -> usize| {
             let mut p = make();
+            assert_eq!(p.spec(), None, "{name}: a spec before prepare");
             p.prepare(spec).unwrap();
+            // `process` runs only what reports its spec: a prepared processor must.
+            assert_eq!(p.spec(), Some(spec), "{name}: spec after prepare");
             let first = 9_000;
             let mut a = input
                 .iter()
