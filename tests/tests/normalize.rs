@@ -298,6 +298,10 @@ fn reports_say_whether_the_ceiling_was_kept() {
     let mut x = song(fs, 6.0, 0.3, 11);
     let r = normalize(fs, ChannelLayout::Stereo, &mut x, t).unwrap();
     assert!(r.ceiling_kept(), "{:?}", r.after);
+    // The input is measured as BS.1770 reads it; the output where the ceiling is checked, on
+    // the 16x reconstruction.
+    assert_eq!(r.before.true_peak_mode, TruePeakMode::Standard);
+    assert_eq!(r.after.true_peak_mode, TruePeakMode::Precise);
     let mut album = vec![song(fs, 6.0, 0.1, 12), song(fs, 6.0, 0.4, 13)];
     let r = normalize_album(fs, ChannelLayout::Stereo, &mut album, t).unwrap();
     assert!(r.ceiling_kept(), "{:?}", r.album_after);
