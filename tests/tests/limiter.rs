@@ -299,20 +299,31 @@ fn the_hold_bridges_peaks_a_hold_apart_and_not_a_window_more() {
     x[p] = 1.0;
     x[p + 1] = 1.0;
     let (y, lat) = run_mono(ms, fast, &x);
-    let g = gain_of(&x, &y, lat);
+    let (held, deepest) = hold_read_back(&gain_of(&x, &y, lat), d, p, p + m, p + 3 * d);
+    assert!(deepest < 0.8, "{deepest}");
+    assert_eq!(held, m, "held {held} frames");
+}
+
+/// The envelope read back from the gain `g` of a limiter with a D-frame box average (1 before
+/// frame `from`): `env[t] = D (g[t] − g[t−1]) + env[t−D]`. Returns how long it stays at its
+/// last fall before `fall_before` until it rises (before `end`), and its value there.
+fn hold_read_back(
+    g: &[f32],
+    d: usize,
+    from: usize,
+    fall_before: usize,
+    end: usize,
+) -> (usize, f64) {
     let mut env = vec![1.0f64; g.len()];
-    for k in p..p + 3 * d {
+    for k in from..end {
         env[k] = d as f64 * (g[k] as f64 - g[k - 1] as f64) + env[k - d];
     }
-    let fall = (p + 1..p + m)
+    let fall = (from + 1..fall_before)
         .rev()
         .find(|&k| env[k] < env[k - 1] - 1e-4)
         .unwrap();
-    let rise = (fall..p + 3 * d)
-        .find(|&k| env[k] > env[k - 1] + 1e-4)
-        .unwrap();
-    assert!(env[fall] < 0.8, "{}", env[fall]);
-    assert_eq!(rise - fall, m, "held {} frames", rise - fall);
+    let rise = (fall..end).find(|&k| env[k] > env[k - 1] + 1e-4).unwrap();
+    (rise - fall, env[fall])
 }
 
 #[test]
@@ -337,24 +348,10 @@ fn the_hold_lasts_its_length_at_every_lookahead_and_level() {
         let fast = |l: &mut Limiter| l.set_release_ms(1.0).unwrap();
         let (y, lat) = run_mono(ms, fast, &x);
         assert_eq!(lat, d + t - 2);
-        let g = gain_of(&x, &y, lat);
         let end = p + 3 * d + 2 * t;
-        let mut env = vec![1.0f64; g.len()];
-        for k in p..end {
-            env[k] = d as f64 * (g[k] as f64 - g[k - 1] as f64) + env[k - d];
-        }
-        let fall = (p + 1..p + t)
-            .rev()
-            .find(|&k| env[k] < env[k - 1] - 1e-4)
-            .unwrap();
-        let rise = (fall..end).find(|&k| env[k] > env[k - 1] + 1e-4).unwrap();
-        assert!(env[fall] < 0.95, "{ms} ms: deepest {}", env[fall]);
-        assert_eq!(
-            rise - fall,
-            m,
-            "{ms} ms, level {level}: held {} frames",
-            rise - fall
-        );
+        let (held, deepest) = hold_read_back(&gain_of(&x, &y, lat), d, p, p + t, end);
+        assert!(deepest < 0.95, "{ms} ms: deepest {deepest}");
+        assert_eq!(held, m, "{ms} ms, level {level}: held {held} frames");
     }
 }
 
